@@ -1,0 +1,104 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	KNOWN_ENDPOINTS,
+	credentialTestBaseUrlExpression,
+	credentialTestPathExpression,
+} from '../nodes/HappyHorse/transport/endpoints';
+
+export class HappyHorseApi implements ICredentialType {
+	name = 'happyHorseApi';
+
+	displayName = 'HappyHorse API';
+
+	icon = 'file:happyhorse.svg' as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-happyhorse/n8n-nodes-happyhorse#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'A DashScope (Alibaba Model Studio) API key for the region you pick below, or an Anyfast key',
+		},
+		{
+			displayName: 'Endpoint',
+			name: 'endpoint',
+			type: 'options',
+			default: 'dashscopeBeijing',
+			description: 'Where the API key is valid. A DashScope key works only in its own region.',
+			options: [
+				...Object.entries(KNOWN_ENDPOINTS).map(([value, endpoint]) => ({
+					name: endpoint.displayName,
+					value,
+					description: endpoint.description,
+				})),
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'Any server that speaks the DashScope or the Anyfast API',
+				},
+			],
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://dashscope.aliyuncs.com/api/v1',
+			description:
+				'Used exactly as given. DashScope format: the URL that ends in /api/v1. Anyfast format: the origin, without /v1.',
+			displayOptions: { show: { endpoint: ['custom'] } },
+		},
+		{
+			displayName: 'API Format',
+			name: 'apiFormat',
+			type: 'options',
+			default: 'native',
+			options: [
+				{
+					name: 'DashScope (Native)',
+					value: 'native',
+					description:
+						'POST {base}/services/aigc/video-generation/video-synthesis, GET {base}/tasks/{ID}',
+				},
+				{
+					name: 'Anyfast (New-API Gateway)',
+					value: 'anyfast',
+					description: 'POST {base}/v1/video/generations, GET {base}/v1/video/generations/{ID}',
+				},
+			],
+			displayOptions: { show: { endpoint: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Native: reading any task id is free and answers 200 for a valid key, 401 for a bad one.
+	// Anyfast: the model list is free and answers 401 for a bad key.
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			baseURL: credentialTestBaseUrlExpression,
+			url: credentialTestPathExpression,
+		},
+	};
+}

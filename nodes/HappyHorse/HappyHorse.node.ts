@@ -1,0 +1,70 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as createEditTask from './actions/createEditTask.operation';
+import * as getTask from './actions/getTask.operation';
+import { optionsProperty, waitProperties } from './actions/common.description';
+import { createApiClient } from './transport';
+
+/** Each operation runs over the whole batch of input items and returns one output per item. */
+const operations = { createEditTask, getTask } as const;
+
+export class HappyHorse implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HappyHorse',
+		name: 'happyHorse',
+		icon: { light: 'file:happyhorse.svg', dark: 'file:happyhorse.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "getTask" ? "Get Task" : "Edit Video" }}',
+		description:
+			"Edit videos with Alibaba's HappyHorse 1.0 video edit model: a prompt and up to 5 reference images change a video",
+		defaults: { name: 'HappyHorse' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'happyHorseApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'createEditTask',
+				options: [
+					{
+						name: 'Create Edit Task',
+						value: 'createEditTask',
+						action: 'Edit a video',
+						description: 'Edit a video with a prompt and reference images, and get the result',
+					},
+					{
+						name: 'Get Task',
+						value: 'getTask',
+						action: 'Get an edit task',
+						description: 'Read the status of a task, optionally wait for it and download the video',
+					},
+				],
+			},
+			...createEditTask.description,
+			...getTask.description,
+			...waitProperties,
+			optionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+		const handler = operations[operation];
+		if (!handler) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+		}
+		const api = await createApiClient(this);
+		return [await handler.execute.call(this, api)];
+	}
+}

@@ -1,0 +1,254 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../helpers/concurrency';
+import type { ItemState } from '../helpers/itemState';
+import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../helpers/itemState';
+import { throwFirstFailure } from '../helpers/outputs';
+import { waitAndDownload } from '../helpers/waitAndDownload';
+import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
+import type { HappyHorseApi, MediaRules } from '../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'e.g. Replace the background with a beach at sunset',
+		description:
+			'What to change in the video, in any language: at most 5000 characters (2500 Chinese characters)',
+	},
+	{
+		displayName: 'Video Source',
+		name: 'videoSource',
+		type: 'options',
+		default: 'url',
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public link to an MP4 or MOV video' },
+			{ name: 'Binary File', value: 'binary', description: 'A video file from an earlier node' },
+		],
+	},
+	{
+		displayName: 'Video URL',
+		name: 'videoUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/input.mp4',
+		description:
+			'Public URL of the video to edit: MP4 or MOV (H.264), 3–60 s, at most 100 MB. Only the first 15 s are edited.',
+		displayOptions: { show: { videoSource: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'videoBinaryProperty',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field that holds the video',
+		displayOptions: { show: { videoSource: ['binary'] } },
+	},
+	{
+		displayName: 'Reference Images',
+		name: 'referenceImages',
+		type: 'fixedCollection',
+		placeholder: 'Add Reference Image',
+		typeOptions: { multipleValues: true, maxAllowedFields: 5 },
+		default: {},
+		description:
+			'Up to 5 pictures the prompt can refer to ("dress the person in the sweater from the picture"): JPEG, PNG or WEBP, at least 300 px. The Anyfast gateway takes exactly one.',
+		options: [
+			{
+				displayName: 'Image',
+				name: 'images',
+				values: [
+					{
+						displayName: 'Source',
+						name: 'source',
+						type: 'options',
+						default: 'url',
+						options: [
+							{ name: 'URL', value: 'url' },
+							{ name: 'Binary File', value: 'binary' },
+						],
+					},
+					{
+						displayName: 'Image URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/sweater.png',
+						displayOptions: { show: { source: ['url'] } },
+					},
+					{
+						displayName: 'Input Binary Field',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'image',
+						hint: 'The name of the input binary field that holds the image',
+						displayOptions: { show: { source: ['binary'] } },
+					},
+				],
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['createEditTask'] } },
+	properties,
+);
+
+/** Tasks submitted at once. The account allows 5 submits per second; one at a time stays well below. */
+const SUBMIT_CONCURRENCY = 1;
+
+interface ReferenceImageParameter {
+	source?: string;
+	url?: string;
+	binaryProperty?: string;
+}
+
+/**
+ * Binary media need DashScope's temporary upload, which the node does not do yet: say so
+ * clearly (after checking the field exists) instead of sending nothing.
+ */
+function binaryNotSupported(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	propertyName: string,
+): never {
+	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	if (!binary[propertyName]) {
+		const present = Object.keys(binary);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex}: ${field}: the input item has no binary field "${propertyName}"`,
+			{
+				itemIndex,
+				description: present.length
+					? `Binary fields on this item: ${present.join(', ')}.`
+					: 'This item has no binary data at all. Check the node before this one.',
+			},
+		);
+	}
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Item ${itemIndex}: ${field}: sending a binary file is not supported yet`,
+		{
+			itemIndex,
+			description:
+				'Give a public URL instead, for example a presigned link from an S3 or Google Drive node.',
+		},
+	);
+}
+
+/** Reads one item's parameters into the API body and checks it against the schema. */
+export function buildEditTaskRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	mediaRules: MediaRules,
+): EditTaskRequest {
+	const media: Array<{ type: string; url: unknown }> = [];
+
+	const videoSource = ctx.getNodeParameter('videoSource', itemIndex, 'url') as string;
+	if (videoSource === 'binary') {
+		const property = ctx.getNodeParameter('videoBinaryProperty', itemIndex, 'data') as string;
+		binaryNotSupported(ctx, itemIndex, 'Input Binary Field (video)', property);
+	}
+	media.push({ type: 'video', url: ctx.getNodeParameter('videoUrl', itemIndex, '') });
+
+	const images = ctx.getNodeParameter(
+		'referenceImages.images',
+		itemIndex,
+		[],
+	) as ReferenceImageParameter[];
+	images.forEach((image, index) => {
+		if (image.source === 'binary') {
+			binaryNotSupported(
+				ctx,
+				itemIndex,
+				`Reference Image ${index + 1}`,
+				image.binaryProperty ?? 'image',
+			);
+		}
+		media.push({ type: 'reference_image', url: image.url ?? '' });
+	});
+
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const parameters: IDataObject = {};
+	if (options.resolution !== undefined) parameters.resolution = options.resolution;
+	if (options.watermark !== undefined) parameters.watermark = options.watermark;
+	if (options.audioSetting !== undefined) parameters.audio_setting = options.audioSetting;
+	if (options.seed !== undefined && options.seed !== '') parameters.seed = options.seed;
+
+	const parsed = editTaskRequestSchema(mediaRules).safeParse({
+		model: options.model ?? DEFAULT_MODEL,
+		input: { prompt: ctx.getNodeParameter('prompt', itemIndex, ''), media },
+		parameters,
+	});
+	if (parsed.success) return parsed.data;
+
+	const problems = parsed.error.issues.map((issue) => `${fieldLabel(issue.path)} ${issue.message}`);
+	throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${problems[0]}`, {
+		itemIndex,
+		description: problems.length > 1 ? `Also: ${problems.slice(1).join('; ')}` : undefined,
+	});
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	api: HappyHorseApi,
+): Promise<INodeExecutionData[]> {
+	const states: ItemState[] = [];
+	const requests = new Map<ItemState, EditTaskRequest>();
+
+	// Stage 1: check every item before the first paid call.
+	this.getInputData().forEach((_, itemIndex) => {
+		const state: ItemState = { itemIndex, settings: SETTINGS_OF_INVALID_ITEM };
+		states.push(state);
+		try {
+			state.settings = readItemSettings(this, itemIndex, true);
+			requests.set(state, buildEditTaskRequest(this, itemIndex, api.mediaRules));
+		} catch (error) {
+			state.error = asNodeError(this, error, itemIndex);
+		}
+	});
+	throwFirstFailure(this, states);
+
+	// Stage 2: submit. Without continue-on-fail, stop at the first failure so nothing more is paid for.
+	const failFast = !this.continueOnFail();
+	await mapWithConcurrency([...requests.keys()], SUBMIT_CONCURRENCY, async (state) => {
+		if (failFast && states.some((other) => other.error)) return;
+		try {
+			const submitted = await api.submitEditTask(requests.get(state)!, state.itemIndex);
+			state.taskId = submitted.taskId;
+			state.requestId = submitted.requestId;
+			state.snapshot = {
+				taskId: submitted.taskId,
+				status: submitted.status,
+				requestId: submitted.requestId,
+			};
+			state.nextPollAt = Date.now() + Math.min(state.settings.pollIntervalMs, FIRST_CHECK_MS);
+			state.deadline = Date.now() + state.settings.timeoutMs;
+		} catch (error) {
+			state.error = asNodeError(this, error, state.itemIndex);
+		}
+	});
+	throwFirstFailure(this, states);
+
+	// Stages 3 and 4: wait for all tasks together, then download.
+	return await waitAndDownload(this, api, states);
+}
+
+/** A new task is rarely done at once; the first look comes after a few seconds at most. */
+const FIRST_CHECK_MS = 5_000;

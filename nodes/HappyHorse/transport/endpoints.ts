@@ -1,0 +1,103 @@
+/**
+ * Where each endpoint variant of the credential lives and which API family it speaks.
+ * The credential's test request and the transport both read this table, so a new variant
+ * is added in one place.
+ */
+export type ApiFamily = 'native' | 'anyfast';
+
+export type EndpointName =
+	'dashscopeBeijing' | 'dashscopeSingapore' | 'infiflow' | 'anyfast' | 'custom';
+
+export interface KnownEndpoint {
+	displayName: string;
+	description: string;
+	baseUrl: string;
+	family: ApiFamily;
+}
+
+export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpoint> = {
+	dashscopeBeijing: {
+		displayName: 'DashScope Beijing (China)',
+		description: 'Alibaba Model Studio, China (Beijing) region: dashscope.aliyuncs.com',
+		baseUrl: 'https://dashscope.aliyuncs.com/api/v1',
+		family: 'native',
+	},
+	dashscopeSingapore: {
+		displayName: 'DashScope Singapore (International)',
+		description:
+			'Alibaba Model Studio, international (Singapore) region: dashscope-intl.aliyuncs.com',
+		baseUrl: 'https://dashscope-intl.aliyuncs.com/api/v1',
+		family: 'native',
+	},
+	infiflow: {
+		displayName: 'Infiflow DashScope Proxy',
+		description: 'The DashScope-compatible proxy at llm.infiflow.cn',
+		baseUrl: 'https://llm.infiflow.cn/dashscope/api/v1',
+		family: 'native',
+	},
+	anyfast: {
+		displayName: 'Anyfast Gateway',
+		description: 'The Anyfast (new-api) gateway at www.anyfast.com.cn',
+		baseUrl: 'https://www.anyfast.com.cn',
+		family: 'anyfast',
+	},
+};
+
+/** Task id the credential test asks a native endpoint about: any id works, a valid key gets 200. */
+export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
+
+export interface CredentialEndpointFields {
+	endpoint?: unknown;
+	baseUrl?: unknown;
+	apiFormat?: unknown;
+}
+
+export interface ResolvedEndpoint {
+	/** Base URL without a trailing slash. */
+	baseUrl: string;
+	family: ApiFamily;
+}
+
+export function trimTrailingSlashes(url: string): string {
+	return url.replace(/\/+$/, '');
+}
+
+export function resolveEndpoint(credentials: CredentialEndpointFields): ResolvedEndpoint {
+	const endpoint = (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
+	if (endpoint === 'custom') {
+		return {
+			baseUrl: trimTrailingSlashes(String(credentials.baseUrl ?? '').trim()),
+			family: credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native',
+		};
+	}
+	const known = KNOWN_ENDPOINTS[endpoint];
+	if (!known) throw new Error(`Unknown HappyHorse endpoint "${String(endpoint)}"`);
+	return { baseUrl: known.baseUrl, family: known.family };
+}
+
+/**
+ * n8n evaluates the credential test request with its expression engine, which handles
+ * ternaries but not computed lookups in object literals, so the table becomes a chain of
+ * `$credentials.endpoint === '…' ? … :` built from KNOWN_ENDPOINTS.
+ */
+function endpointTernary(
+	valueOf: (endpoint: KnownEndpoint) => string,
+	customValue: string,
+): string {
+	const branches = Object.entries(KNOWN_ENDPOINTS).map(
+		([name, endpoint]) => `$credentials.endpoint === '${name}' ? '${valueOf(endpoint)}' : `,
+	);
+	return `${branches.join('')}${customValue}`;
+}
+
+const customFamily = "($credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native')";
+const familyExpression = endpointTernary((endpoint) => endpoint.family, customFamily);
+
+/** `baseURL` of the credential test: the variant's base URL, or the custom one without a trailing slash. */
+export const credentialTestBaseUrlExpression = `={{ ${endpointTernary(
+	(endpoint) => endpoint.baseUrl,
+	"String($credentials.baseUrl || '').trim().replace(/\\/+$/, '')",
+)} }}`;
+
+/** `url` of the credential test: a free, authenticated read on each family. */
+export const credentialTestPathExpression = `={{ (${familyExpression}) === 'anyfast' ? '/v1/models' : '/tasks/${CREDENTIAL_PROBE_TASK_ID}' }}`;

@@ -1,0 +1,149 @@
+import type { IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+export const CREDENTIAL_TYPE = 'happyHorseApi';
+
+/** API calls answer in seconds; the limit only guards against a connection that hangs. */
+const API_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface RawResponse {
+	statusCode: number;
+	body: string;
+	headers: Record<string, unknown>;
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+/**
+ * Sends one authenticated call and hands back status, headers and the raw text, whatever the
+ * status: each family reads its own error bodies. Redirects are not followed, so the API key
+ * can never travel to a host other than the configured endpoint.
+ */
+export async function sendApiRequest(
+	ctx: IExecuteFunctions,
+	request: ApiRequest,
+	itemIndex: number,
+): Promise<RawResponse> {
+	const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+	if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			method: request.method,
+			url: request.url,
+			headers,
+			body: request.body === undefined ? undefined : JSON.stringify(request.body),
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: API_REQUEST_TIMEOUT_MS,
+			abortSignal: ctx.getExecutionCancelSignal?.(),
+		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		return {
+			statusCode: response.statusCode,
+			body: bodyAsText(response.body),
+			headers: response.headers ?? {},
+		};
+	} catch (error) {
+		throw networkError(ctx, request, error, itemIndex);
+	}
+}
+
+function bodyAsText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body === undefined || body === null) return '';
+	return JSON.stringify(body);
+}
+
+/**
+ * The library's own error carries the request options, headers included; only the cause's
+ * code and message are kept so the key cannot leak into the execution log.
+ */
+function networkError(
+	ctx: IExecuteFunctions,
+	request: ApiRequest,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError {
+	const cause = error as { code?: string; message?: string };
+	const host = safeHost(request.url);
+	const code = cause.code ?? 'NETWORK_ERROR';
+	return new NodeApiError(
+		ctx.getNode(),
+		{ code, message: cause.message ?? String(error) } as JsonObject,
+		{
+			message: `Could not reach the HappyHorse API at ${host} (${code})`,
+			description: `${request.method} ${pathOf(request.url)} failed before an answer came back: ${
+				cause.message ?? String(error)
+			}. Check the credential's endpoint and your network.`,
+			itemIndex,
+		},
+	);
+}
+
+function safeHost(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+export function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url;
+	}
+}
+
+/** Text of a body as quoted in error messages: enough to recognise an HTML page or a proxy. */
+export function quoteBody(body: string): string {
+	const flat = body.replace(/\s+/g, ' ').trim();
+	if (flat === '') return '(an empty body)';
+	return flat.length > 300 ? `"${flat.slice(0, 300)}…"` : `"${flat}"`;
+}
+
+export function tryParseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Parses a success body with its zod schema; anything else (HTML from a proxy, a body without
+ * task_id) is an error that quotes what came back instead of an `undefined` further down.
+ */
+export function parseResponse<T extends z.ZodTypeAny>(
+	ctx: IExecuteFunctions,
+	schema: T,
+	response: RawResponse,
+	what: string,
+	itemIndex: number,
+): z.infer<T> {
+	const parsed = schema.safeParse(tryParseJson(response.body));
+	if (parsed.success) return parsed.data as z.infer<T>;
+	const problem = parsed.error.issues
+		.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+		.join('; ');
+	throw new NodeApiError(
+		ctx.getNode(),
+		{ httpCode: String(response.statusCode), body: response.body.slice(0, 1000) } as JsonObject,
+		{
+			message: `The HappyHorse API gave an unexpected answer to ${what}`,
+			description: `HTTP ${response.statusCode} with ${quoteBody(response.body)} (${problem}). A proxy or a wrong base URL in the credential often causes this.`,
+			httpCode: String(response.statusCode),
+			itemIndex,
+		},
+	);
+}

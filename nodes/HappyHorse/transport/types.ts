@@ -1,0 +1,66 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import type { ApiFamily } from './endpoints';
+
+/** The native (DashScope) status vocabulary; the node speaks it for both families. */
+export const TASK_STATUSES = [
+	'PENDING',
+	'RUNNING',
+	'SUCCEEDED',
+	'FAILED',
+	'CANCELED',
+	'UNKNOWN',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses after which a task never changes again. */
+export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
+	'SUCCEEDED',
+	'FAILED',
+	'CANCELED',
+	'UNKNOWN',
+]);
+
+/** What one family-independent look at a task tells. */
+export interface TaskSnapshot {
+	taskId: string;
+	status: TaskStatus;
+	videoUrl?: string;
+	usage?: IDataObject;
+	errorCode?: string;
+	errorMessage?: string;
+	requestId?: string;
+	/** ISO 8601, UTC. */
+	submittedAt?: string;
+	startedAt?: string;
+	finishedAt?: string;
+}
+
+export interface SubmittedTask {
+	taskId: string;
+	status: TaskStatus;
+	requestId?: string;
+}
+
+/** What a family accepts in `input.media`, checked before anything is sent. */
+export interface MediaRules {
+	minReferenceImages: number;
+	maxReferenceImages: number;
+	/** `oss://` URLs from DashScope's temporary upload. */
+	acceptsOssUrls: boolean;
+	/** Named in error messages: "the Anyfast gateway takes exactly 1 reference image". */
+	label: string;
+}
+
+/**
+ * One API family behind one small interface: operations call these and never learn which
+ * family answers.
+ */
+export interface HappyHorseApi {
+	readonly family: ApiFamily;
+	readonly baseUrl: string;
+	readonly mediaRules: MediaRules;
+	submitEditTask(request: EditTaskRequest, itemIndex: number): Promise<SubmittedTask>;
+	getTask(taskId: string, itemIndex: number): Promise<TaskSnapshot>;
+}

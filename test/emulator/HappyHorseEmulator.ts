@@ -1,0 +1,683 @@
+/**
+ * Loopback emulator of the two HappyHorse video-edit API families (DashScope "native" and the
+ * Anyfast new-api gateway) plus the result-file host, so tests can drive the node end to end
+ * without a network or an account. Shapes follow /work/shared/API-NOTES.md.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export type Family = 'native' | 'anyfast';
+
+export interface RecordedRequest {
+	method: string;
+	/** Path plus query string, exactly as received. */
+	path: string;
+	/** Lower-cased names; multi-valued headers joined with ', '. */
+	headers: Record<string, string>;
+	/** Raw body as utf8 text ('' if none). */
+	body: string;
+	/** JSON.parse(body) when it parses, else undefined. */
+	json?: unknown;
+	kind: 'submit' | 'query' | 'cancel' | 'list' | 'models' | 'download' | 'other';
+	/** Set for API routes. */
+	family?: Family;
+}
+
+export interface TaskScript {
+	/** Statuses returned by successive queries of this task, in the vocabulary of the family that created it; the last one repeats. */
+	statuses?: string[];
+	/** For a FAILED/FAILURE end: the task's own code and message. */
+	failure?: { code: string; message: string };
+	/** Bytes served at the result URL (default: deterministic bytes derived from the task id, see resultBytes()). */
+	videoBytes?: Buffer;
+}
+
+export interface ScriptedResponse {
+	status: number;
+	body: string | object;
+	headers?: Record<string, string>;
+}
+
+type ScriptableKind = 'submit' | 'query' | 'download' | 'cancel' | 'models';
+
+/** Where a task is in its life, independent of the family's status vocabulary. */
+type Phase = 'waiting' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'unknown';
+
+interface EmulatedTask {
+	id: string;
+	family: Family;
+	model: string;
+	prompt: string;
+	script: TaskScript;
+	statuses: string[];
+	queryCount: number;
+	/** Last status a query returned (the family's vocabulary); the initial one before any query. */
+	currentStatus: string;
+	canceled: boolean;
+	submittedAt: number;
+	startedAt?: number;
+	finishedAt?: number;
+	/** The gateway wraps the upstream DashScope output, whose task id differs from its own. */
+	upstreamTaskId: string;
+}
+
+interface RouteMatch {
+	kind: RecordedRequest['kind'];
+	family?: Family;
+	taskId?: string;
+}
+
+const DEFAULT_API_KEY = 'sk-test-emulator-key';
+const NATIVE_PREFIX = '/api/v1';
+const NATIVE_SUBMIT_PATH = `${NATIVE_PREFIX}/services/aigc/video-generation/video-synthesis`;
+const NATIVE_TASKS_PATH = `${NATIVE_PREFIX}/tasks`;
+const ANYFAST_GENERATIONS_PATH = '/v1/video/generations';
+const ANYFAST_MODELS_PATH = '/v1/models';
+const MODEL_ID = 'happyhorse-1.0-video-edit';
+
+const DEFAULT_STATUSES: Record<Family, string[]> = {
+	native: ['PENDING', 'RUNNING', 'SUCCEEDED'],
+	anyfast: ['QUEUED', 'IN_PROGRESS', 'SUCCESS'],
+};
+const DEFAULT_FAILURE = { code: 'InvalidParameter', message: 'The resolution is not valid' };
+const MAX_REFERENCE_IMAGES = 5;
+const SUCCESS_USAGE = {
+	duration: 13.24,
+	input_video_duration: 6.62,
+	output_video_duration: 6.62,
+	video_count: 1,
+	SR: 720,
+};
+// Mimics a presigned OSS URL so clients see a query string they must keep but not interpret.
+const RESULT_URL_QUERY = 'Expires=1777777777&OSSAccessKeyId=emu&Signature=abc';
+const RESULT_BYTES_LENGTH = 64 * 1024;
+// DashScope reports wall-clock times in Beijing time without a zone suffix.
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+const ANYFAST_TO_NATIVE_STATUS: Record<string, string> = {
+	NOT_START: 'PENDING',
+	SUBMITTED: 'PENDING',
+	QUEUED: 'PENDING',
+	IN_PROGRESS: 'RUNNING',
+	SUCCESS: 'SUCCEEDED',
+	FAILURE: 'FAILED',
+	UNKNOWN: 'UNKNOWN',
+};
+
+const NATIVE_STATUS_PHASE: Record<string, Phase> = {
+	PENDING: 'waiting',
+	RUNNING: 'running',
+	SUSPENDED: 'running',
+	SUCCEEDED: 'succeeded',
+	FAILED: 'failed',
+	CANCELED: 'canceled',
+	UNKNOWN: 'unknown',
+};
+
+const ANYFAST_PROGRESS: Record<Phase, string> = {
+	waiting: '0%',
+	running: '50%',
+	succeeded: '100%',
+	failed: '100%',
+	canceled: '0%',
+	unknown: '0%',
+};
+
+function toNativeStatus(status: string, family: Family): string {
+	return family === 'anyfast' ? (ANYFAST_TO_NATIVE_STATUS[status] ?? status) : status;
+}
+
+function phaseOf(status: string, family: Family): Phase {
+	// A scripted status outside the known vocabulary is treated as work in progress.
+	return NATIVE_STATUS_PHASE[toNativeStatus(status, family)] ?? 'running';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pad(value: number, width = 2): string {
+	return String(value).padStart(width, '0');
+}
+
+/** `YYYY-MM-DD HH:mm:ss.SSS` in Beijing wall-clock time. */
+function formatBeijingTime(epochMs: number): string {
+	const d = new Date(epochMs + BEIJING_OFFSET_MS);
+	const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+	const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+	return `${date} ${time}.${pad(d.getUTCMilliseconds(), 3)}`;
+}
+
+function epochSeconds(epochMs: number | undefined): number {
+	return epochMs === undefined ? 0 : Math.floor(epochMs / 1000);
+}
+
+/** A minimal ISO-BMFF `ftyp` box, so the default result at least starts like an MP4. */
+function ftypBox(): Buffer {
+	const brands = ['isom', 'iso2', 'avc1', 'mp41'];
+	const size = 16 + brands.length * 4;
+	const box = Buffer.alloc(size);
+	box.writeUInt32BE(size, 0);
+	box.write('ftyp', 4, 'latin1');
+	box.write('isom', 8, 'latin1');
+	box.writeUInt32BE(0x200, 12);
+	brands.forEach((brand, index) => box.write(brand, 16 + index * 4, 'latin1'));
+	return box;
+}
+
+function defaultResultBytes(taskId: string): Buffer {
+	const header = ftypBox();
+	const digest = createHash('sha256').update(taskId).digest();
+	const bytes = Buffer.alloc(RESULT_BYTES_LENGTH);
+	header.copy(bytes, 0);
+	for (let offset = header.length; offset < bytes.length; offset += digest.length) {
+		digest.copy(bytes, offset);
+	}
+	return bytes;
+}
+
+/** Returns what is wrong with a submit body, or undefined when it is acceptable. */
+function validateSubmitBody(body: unknown, family: Family): string | undefined {
+	if (!isRecord(body)) return 'The request body must be a JSON object.';
+	if (typeof body.model !== 'string' || body.model === '') return 'Field required: model';
+	const input = body.input;
+	if (!isRecord(input)) return 'Field required: input';
+	if (typeof input.prompt !== 'string' || input.prompt === '') {
+		return 'Field required: input.prompt (a non-empty string)';
+	}
+	if (!Array.isArray(input.media)) return 'Field required: input.media (an array)';
+	let videoCount = 0;
+	let imageCount = 0;
+	for (const [index, item] of input.media.entries()) {
+		if (!isRecord(item)) return `input.media[${index}] must be an object`;
+		if (item.type === 'video') videoCount++;
+		else if (item.type === 'reference_image') imageCount++;
+		else return `input.media[${index}].type must be "video" or "reference_image"`;
+		if (typeof item.url !== 'string' || item.url === '') {
+			return `input.media[${index}].url must be a non-empty string`;
+		}
+	}
+	if (videoCount !== 1) {
+		return `input.media must contain exactly 1 item of type video, got ${videoCount}`;
+	}
+	if (family === 'native' && imageCount > MAX_REFERENCE_IMAGES) {
+		return `input.media may contain at most ${MAX_REFERENCE_IMAGES} items of type reference_image, got ${imageCount}`;
+	}
+	if (family === 'anyfast' && imageCount !== 1) {
+		return `input.media must contain exactly 1 item of type reference_image, got ${imageCount}`;
+	}
+	return undefined;
+}
+
+function matchRoute(method: string, pathname: string): RouteMatch {
+	if (method === 'POST' && pathname === NATIVE_SUBMIT_PATH)
+		return { kind: 'submit', family: 'native' };
+	if (method === 'GET' && pathname === NATIVE_TASKS_PATH) return { kind: 'list', family: 'native' };
+	const nativeTask = /^\/api\/v1\/tasks\/([^/]+)(\/cancel)?$/.exec(pathname);
+	if (nativeTask) {
+		const [, taskId, cancel] = nativeTask;
+		if (method === 'GET' && !cancel) return { kind: 'query', family: 'native', taskId };
+		if (method === 'POST' && cancel) return { kind: 'cancel', family: 'native', taskId };
+	}
+	if (method === 'POST' && pathname === ANYFAST_GENERATIONS_PATH) {
+		return { kind: 'submit', family: 'anyfast' };
+	}
+	const anyfastTask = /^\/v1\/video\/generations\/([^/]+)$/.exec(pathname);
+	if (method === 'GET' && anyfastTask)
+		return { kind: 'query', family: 'anyfast', taskId: anyfastTask[1] };
+	if (method === 'GET' && pathname === ANYFAST_MODELS_PATH)
+		return { kind: 'models', family: 'anyfast' };
+	const download = /^\/results\/([^/]+)\.mp4$/.exec(pathname);
+	if (method === 'GET' && download) return { kind: 'download', taskId: download[1] };
+	return { kind: 'other' };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+function recordHeaders(req: IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, values] of Object.entries(req.headersDistinct)) {
+		if (values) headers[name] = values.join(', ');
+	}
+	return headers;
+}
+
+function parseJson(text: string): unknown {
+	if (text === '') return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+function send(
+	res: ServerResponse,
+	status: number,
+	payload: string | Buffer,
+	headers: Record<string, string>,
+): void {
+	res.statusCode = status;
+	res.setHeader('content-length', Buffer.byteLength(payload));
+	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	res.end(payload);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+	send(res, status, JSON.stringify(body), { 'content-type': 'application/json' });
+}
+
+function nativeError(code: string, message: string): Record<string, string> {
+	return { code, message, request_id: randomUUID() };
+}
+
+function anyfastError(message: string, type: string, code: string): object {
+	return { error: { message, type, code } };
+}
+
+export class HappyHorseEmulator {
+	readonly apiKey: string;
+
+	/** Every request received, in order. */
+	requests: RecordedRequest[] = [];
+
+	/** Decides the script of each new task; the default keeps each family's default statuses. */
+	taskScript: (submitBody: any, family: Family) => TaskScript = () => ({});
+
+	/** The task ids created so far, in creation order. */
+	readonly createdTaskIds: string[] = [];
+
+	private server: Server | undefined;
+	private port: number | undefined;
+	private readonly tasks = new Map<string, EmulatedTask>();
+	private readonly scriptedResponses = new Map<ScriptableKind, ScriptedResponse[]>();
+
+	constructor(options?: { apiKey?: string }) {
+		this.apiKey = options?.apiKey ?? DEFAULT_API_KEY;
+	}
+
+	async start(): Promise<void> {
+		if (this.server) return;
+		const server = createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => {
+				// A bug in the emulator must surface as a failing request, never as a dead server.
+				if (res.headersSent) {
+					res.destroy();
+					return;
+				}
+				sendJson(res, 500, {
+					code: 'InternalError',
+					message: `Emulator error: ${error instanceof Error ? error.message : String(error)}`,
+				});
+			});
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(0, '127.0.0.1', () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
+		const address = server.address();
+		if (address === null || typeof address === 'string') {
+			throw new Error('HappyHorseEmulator: server has no TCP address');
+		}
+		this.server = server;
+		this.port = address.port;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (!server) return;
+		this.server = undefined;
+		await new Promise<void>((resolve, reject) => {
+			server.close((error) => (error ? reject(error) : resolve()));
+			// Keep-alive sockets of the client under test would otherwise hold close() open.
+			server.closeAllConnections();
+		});
+	}
+
+	get origin(): string {
+		if (this.port === undefined) throw new Error('HappyHorseEmulator: call start() first');
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	get nativeBaseUrl(): string {
+		return `${this.origin}${NATIVE_PREFIX}`;
+	}
+
+	get anyfastBaseUrl(): string {
+		return this.origin;
+	}
+
+	requestsOf(kind: RecordedRequest['kind']): RecordedRequest[] {
+		return this.requests.filter((request) => request.kind === kind);
+	}
+
+	failNext(kind: ScriptableKind, response: ScriptedResponse): void {
+		const queue = this.scriptedResponses.get(kind) ?? [];
+		queue.push(response);
+		this.scriptedResponses.set(kind, queue);
+	}
+
+	resultBytes(taskId: string): Buffer {
+		return this.tasks.get(taskId)?.script.videoBytes ?? defaultResultBytes(taskId);
+	}
+
+	reset(): void {
+		// Cleared in place so references a test already holds stay live.
+		this.requests.length = 0;
+		this.createdTaskIds.length = 0;
+		this.tasks.clear();
+		this.scriptedResponses.clear();
+		this.taskScript = () => ({});
+	}
+
+	private resultUrl(taskId: string): string {
+		return `${this.origin}/results/${taskId}.mp4?${RESULT_URL_QUERY}`;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const rawBody = (await readBody(req)).toString('utf8');
+		const method = req.method ?? 'GET';
+		const path = req.url ?? '/';
+		const pathname = new URL(path, 'http://127.0.0.1').pathname;
+		const route = matchRoute(method, pathname);
+		const request: RecordedRequest = {
+			method,
+			path,
+			headers: recordHeaders(req),
+			body: rawBody,
+			json: parseJson(rawBody),
+			kind: route.kind,
+		};
+		if (route.family) request.family = route.family;
+		this.requests.push(request);
+
+		if (route.kind !== 'other' && route.kind !== 'list') {
+			const scripted = this.scriptedResponses.get(route.kind)?.shift();
+			if (scripted) {
+				this.sendScripted(res, scripted);
+				return;
+			}
+		}
+
+		if (route.kind === 'download') {
+			this.handleDownload(res, route.taskId ?? '');
+			return;
+		}
+		if (route.kind === 'other') {
+			const message = `No route for ${method} ${pathname}`;
+			const isNative = pathname === NATIVE_PREFIX || pathname.startsWith(`${NATIVE_PREFIX}/`);
+			sendJson(
+				res,
+				404,
+				isNative ? nativeError('NotFound', message) : { code: 'NotFound', message },
+			);
+			return;
+		}
+
+		const family = route.family ?? 'native';
+		if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
+			if (family === 'native') {
+				sendJson(res, 401, nativeError('InvalidApiKey', 'Invalid API-key provided.'));
+			} else {
+				sendJson(res, 401, anyfastError('Invalid token', 'new_api_error', 'invalid_api_key'));
+			}
+			return;
+		}
+
+		const taskId = route.taskId ?? '';
+		if (family === 'native') {
+			if (route.kind === 'submit') this.handleNativeSubmit(res, request);
+			else if (route.kind === 'query') this.handleNativeQuery(res, taskId);
+			else if (route.kind === 'cancel') this.handleNativeCancel(res, taskId);
+			else this.handleNativeList(res);
+		} else {
+			if (route.kind === 'submit') this.handleAnyfastSubmit(res, request);
+			else if (route.kind === 'query') this.handleAnyfastQuery(res, taskId);
+			else this.handleAnyfastModels(res);
+		}
+	}
+
+	private sendScripted(res: ServerResponse, scripted: ScriptedResponse): void {
+		const isText = typeof scripted.body === 'string';
+		const payload = isText ? (scripted.body as string) : JSON.stringify(scripted.body);
+		send(res, scripted.status, payload, {
+			'content-type': isText ? 'text/html' : 'application/json',
+			...scripted.headers,
+		});
+	}
+
+	private handleDownload(res: ServerResponse, taskId: string): void {
+		if (!this.tasks.has(taskId)) {
+			sendJson(res, 404, { code: 'NotFound', message: `No result for task ${taskId}` });
+			return;
+		}
+		send(res, 200, this.resultBytes(taskId), { 'content-type': 'video/mp4' });
+	}
+
+	private createTask(family: Family, body: Record<string, unknown>, id: string): EmulatedTask {
+		const script = this.taskScript(body, family) ?? {};
+		const statuses =
+			script.statuses && script.statuses.length > 0 ? script.statuses : DEFAULT_STATUSES[family];
+		const input = body.input as Record<string, unknown>;
+		const task: EmulatedTask = {
+			id,
+			family,
+			model: body.model as string,
+			prompt: input.prompt as string,
+			script,
+			statuses,
+			queryCount: 0,
+			currentStatus: family === 'native' ? 'PENDING' : statuses[0],
+			canceled: false,
+			submittedAt: Date.now(),
+			upstreamTaskId: randomUUID(),
+		};
+		this.tasks.set(id, task);
+		this.createdTaskIds.push(id);
+		return task;
+	}
+
+	/** Moves the task one query forward and returns the status that query sees. */
+	private advance(task: EmulatedTask): string {
+		if (task.canceled) {
+			task.currentStatus = 'CANCELED';
+		} else {
+			const index = Math.min(task.queryCount, task.statuses.length - 1);
+			task.currentStatus = task.statuses[index];
+			task.queryCount++;
+		}
+		const phase = phaseOf(task.currentStatus, task.family);
+		const now = Date.now();
+		const hasStarted = phase === 'running' || phase === 'succeeded' || phase === 'failed';
+		if (hasStarted && task.startedAt === undefined) task.startedAt = now;
+		if ((phase === 'succeeded' || phase === 'failed') && task.finishedAt === undefined) {
+			task.finishedAt = now;
+		}
+		return task.currentStatus;
+	}
+
+	private findTask(taskId: string, family: Family): EmulatedTask | undefined {
+		const task = this.tasks.get(taskId);
+		return task && task.family === family ? task : undefined;
+	}
+
+	private handleNativeSubmit(res: ServerResponse, request: RecordedRequest): void {
+		if (request.headers['x-dashscope-async'] !== 'enable') {
+			sendJson(
+				res,
+				403,
+				nativeError('AccessDenied', 'current user api does not support synchronous calls'),
+			);
+			return;
+		}
+		const problem =
+			request.json === undefined
+				? 'The request body is not valid JSON.'
+				: validateSubmitBody(request.json, 'native');
+		if (problem !== undefined) {
+			sendJson(res, 400, nativeError('InvalidParameter', problem));
+			return;
+		}
+		const task = this.createTask('native', request.json as Record<string, unknown>, randomUUID());
+		sendJson(res, 200, {
+			output: { task_id: task.id, task_status: 'PENDING' },
+			request_id: randomUUID(),
+		});
+	}
+
+	private handleNativeQuery(res: ServerResponse, taskId: string): void {
+		const task = this.findTask(taskId, 'native');
+		if (!task) {
+			sendJson(res, 200, {
+				request_id: randomUUID(),
+				output: { task_id: taskId, task_status: 'UNKNOWN' },
+			});
+			return;
+		}
+		const status = this.advance(task);
+		const phase = phaseOf(status, 'native');
+		const output: Record<string, unknown> = {
+			task_id: task.id,
+			task_status: status,
+			submit_time: formatBeijingTime(task.submittedAt),
+		};
+		if (phase === 'running' || phase === 'succeeded' || phase === 'failed') {
+			output.scheduled_time = formatBeijingTime(task.startedAt ?? Date.now());
+		}
+		const body: Record<string, unknown> = { request_id: randomUUID(), output };
+		if (phase === 'succeeded') {
+			output.end_time = formatBeijingTime(task.finishedAt ?? Date.now());
+			output.orig_prompt = task.prompt;
+			output.video_url = this.resultUrl(task.id);
+			body.usage = { ...SUCCESS_USAGE };
+		} else if (phase === 'failed') {
+			const failure = task.script.failure ?? DEFAULT_FAILURE;
+			output.end_time = formatBeijingTime(task.finishedAt ?? Date.now());
+			output.code = failure.code;
+			output.message = failure.message;
+		}
+		sendJson(res, 200, body);
+	}
+
+	private handleNativeCancel(res: ServerResponse, taskId: string): void {
+		const task = this.findTask(taskId, 'native');
+		if (!task || task.canceled || task.currentStatus !== 'PENDING') {
+			sendJson(
+				res,
+				400,
+				nativeError(
+					'UnsupportedOperation',
+					'Failed to cancel the task, please confirm if the task is in PENDING status.',
+				),
+			);
+			return;
+		}
+		task.canceled = true;
+		task.currentStatus = 'CANCELED';
+		sendJson(res, 200, { request_id: randomUUID() });
+	}
+
+	private handleNativeList(res: ServerResponse): void {
+		const data = [...this.tasks.values()]
+			.filter((task) => task.family === 'native')
+			.map((task) => ({
+				task_id: task.id,
+				status: task.currentStatus,
+				model_name: task.model,
+				gmt_create: formatBeijingTime(task.submittedAt),
+			}));
+		sendJson(res, 200, {
+			request_id: randomUUID(),
+			total: data.length,
+			total_page: 1,
+			page_no: 1,
+			page_size: 10,
+			data,
+		});
+	}
+
+	private handleAnyfastSubmit(res: ServerResponse, request: RecordedRequest): void {
+		const problem =
+			request.json === undefined
+				? 'The request body is not valid JSON.'
+				: validateSubmitBody(request.json, 'anyfast');
+		if (problem !== undefined) {
+			sendJson(res, 400, anyfastError(problem, 'invalid_request_error', 'invalid_request'));
+			return;
+		}
+		const id = `asyntask_${randomBytes(12).toString('hex')}`;
+		const task = this.createTask('anyfast', request.json as Record<string, unknown>, id);
+		sendJson(res, 200, {
+			id: task.id,
+			task_id: task.id,
+			object: 'video',
+			model: task.model,
+			status: 'queued',
+			progress: 0,
+			created_at: epochSeconds(task.submittedAt),
+		});
+	}
+
+	private handleAnyfastQuery(res: ServerResponse, taskId: string): void {
+		const task = this.findTask(taskId, 'anyfast');
+		if (!task) {
+			sendJson(res, 400, { code: 'task_not_exist', message: 'task_not_exist', data: null });
+			return;
+		}
+		const status = this.advance(task);
+		const phase = phaseOf(status, 'anyfast');
+		const upstreamOutput: Record<string, unknown> = {
+			task_id: task.upstreamTaskId,
+			task_status: toNativeStatus(status, 'anyfast'),
+		};
+		let resultUrl: string | undefined;
+		let failReason = '';
+		if (phase === 'succeeded') {
+			resultUrl = this.resultUrl(task.id);
+			// The real gateway copies the URL into fail_reason on success; clients must ignore it.
+			failReason = resultUrl;
+			upstreamOutput.video_url = resultUrl;
+		} else if (phase === 'failed') {
+			const failure = task.script.failure ?? DEFAULT_FAILURE;
+			failReason = failure.message;
+			upstreamOutput.code = failure.code;
+			upstreamOutput.message = failure.message;
+		}
+		sendJson(res, 200, {
+			code: 'success',
+			message: '',
+			data: {
+				task_id: task.id,
+				action: 'generate',
+				status,
+				...(resultUrl === undefined ? {} : { result_url: resultUrl }),
+				fail_reason: failReason,
+				submit_time: epochSeconds(task.submittedAt),
+				start_time: epochSeconds(task.startedAt),
+				finish_time: epochSeconds(task.finishedAt),
+				progress: ANYFAST_PROGRESS[phase],
+				data: {
+					output: upstreamOutput,
+					usage: phase === 'succeeded' ? { ...SUCCESS_USAGE } : {},
+				},
+			},
+		});
+	}
+
+	private handleAnyfastModels(res: ServerResponse): void {
+		sendJson(res, 200, {
+			object: 'list',
+			data: [{ id: MODEL_ID, object: 'model', owned_by: 'alibaba' }],
+		});
+	}
+}
