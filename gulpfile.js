@@ -1,16 +1,18 @@
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-// tsc compiles the TypeScript; the icons and the codex files (*.node.json) n8n shows next to the node and the credential are
-// plain files that must sit beside the compiled .js files in dist/.
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,json}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+// tsc compiles the TypeScript. The icons and the codex file (*.node.json) are plain files that
+// n8n reads from beside the compiled .js files, so they are copied into dist/ as they are.
+function copyNodeAssets() {
+	return src(path.resolve('nodes', '**', '*.{png,svg,json}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'nodes')),
+	);
 }
+
+function copyCredentialAssets() {
+	return src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'credentials')),
+	);
+}
+
+task('build:icons', parallel(copyNodeAssets, copyCredentialAssets));

@@ -69,6 +69,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string) {
 		return new Credentials(nodeCredentials, type);
 	}

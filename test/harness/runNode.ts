@@ -11,6 +11,7 @@ import { Workflow } from 'n8n-workflow';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 
 import { TestCredentialsHelper } from './credentialsHelper';
+import type { ExecuteOutcome } from './nodeTypes';
 import { HAPPY_HORSE_TYPE, TestNodeTypes } from './nodeTypes';
 
 export const NODE_NAME = 'HappyHorse';
@@ -31,6 +32,8 @@ export interface NodeRunResult {
 	/** The error the node ended with, if any. */
 	error?: Error & { description?: string; context?: Record<string, unknown>; httpCode?: string };
 	run: IRun;
+	/** When and how the node's execute() itself ended. */
+	executeSettled: Promise<ExecuteOutcome>;
 }
 
 /**
@@ -60,12 +63,13 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	};
+	const nodeTypes = new TestNodeTypes();
 	const workflow = new Workflow({
 		id: workflowData.id,
 		nodes: [node],
 		connections: {},
 		active: false,
-		nodeTypes: new TestNodeTypes(),
+		nodeTypes,
 		settings: workflowData.settings,
 	});
 
@@ -113,10 +117,22 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 			waitingExecution: {},
 			waitingExecutionSource: {},
 		},
-	} as IRunExecutionData;
+	} as unknown as IRunExecutionData;
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	const running = execution.processRunExecutionData(workflow);
+	let running: ReturnType<WorkflowExecute['processRunExecutionData']>;
+	try {
+		running = execution.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses a workflow whose node has static issues (a required parameter left empty)
+		// before the node runs at all.
+		return {
+			items: [],
+			error: error as NodeRunResult['error'],
+			run: undefined as unknown as IRun,
+			executeSettled: nodeTypes.executeSettled,
+		};
+	}
 	if (options.cancelAfterMs !== undefined) {
 		setTimeout(() => running.cancel(), options.cancelAfterMs);
 	}
@@ -129,5 +145,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		items: taskData?.data?.main?.[0] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'],
 		run,
+		executeSettled: nodeTypes.executeSettled,
 	};
 }

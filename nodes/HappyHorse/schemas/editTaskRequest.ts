@@ -34,6 +34,15 @@ function urlSchemeProblem(url: string, acceptsOssUrls: boolean): string | undefi
 	return `must start with http:// or https://${acceptsOssUrls ? ' (or oss://)' : ''}, not ${parsed.protocol}//`;
 }
 
+/** An enum whose error lists the allowed values in words. */
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+	return z.enum(values as unknown as [T[number], ...T[number][]], {
+		errorMap: (_issue, context) => ({
+			message: `must be ${values.join(' or ')}, not ${JSON.stringify(context.data)}`,
+		}),
+	});
+}
+
 const mediaItemSchema = z.object({
 	type: z.enum(['video', 'reference_image']),
 	url: z.string().trim().min(1, 'is empty'),
@@ -97,9 +106,9 @@ export function editTaskRequestSchema(rules: MediaRules) {
 			}),
 			parameters: z
 				.object({
-					resolution: z.enum(RESOLUTIONS).optional(),
+					resolution: oneOf(RESOLUTIONS).optional(),
 					watermark: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
-					audio_setting: z.enum(AUDIO_SETTINGS).optional(),
+					audio_setting: oneOf(AUDIO_SETTINGS).optional(),
 					seed: z
 						.number({ invalid_type_error: 'must be a whole number' })
 						.int('must be a whole number')
