@@ -96,7 +96,8 @@ const familyExpression = endpointTernary((endpoint) => endpoint.family, customFa
 /** `baseURL` of the credential test: the variant's base URL, or the custom one without a trailing slash. */
 export const credentialTestBaseUrlExpression = `={{ ${endpointTernary(
 	(endpoint) => endpoint.baseUrl,
-	"String($credentials.baseUrl || '').trim().replace(/\\/+$/, '')",
+	// n8n's expression sandbox has no String(): coerce with || instead.
+	"($credentials.baseUrl || '').trim().replace(/\\/+$/, '')",
 )} }}`;
 
 /** `url` of the credential test: a free, authenticated read on each family. */

@@ -73,21 +73,34 @@ function networkError(
 	error: unknown,
 	itemIndex: number,
 ): NodeApiError {
-	const cause = error as { code?: string; message?: string };
-	const host = safeHost(request.url);
-	const code = cause.code ?? 'NETWORK_ERROR';
-	return new NodeApiError(
-		ctx.getNode(),
-		{ code, message: cause.message ?? String(error) } as JsonObject,
-		{
-			message: `Could not reach the HappyHorse API at ${host} (${code})`,
-			description: `${request.method} ${pathOf(request.url)} failed before an answer came back: ${
-				cause.message ?? String(error)
-			}. Check the credential's endpoint and your network.`,
-			itemIndex,
-		},
-	);
+	// n8n wraps the HTTP library's error: the socket's own code sits on `cause`.
+	const wrapped = error as {
+		code?: string;
+		httpCode?: string;
+		message?: string;
+		cause?: { code?: string; message?: string };
+	};
+	const code = wrapped.cause?.code ?? wrapped.code ?? wrapped.httpCode ?? 'NETWORK_ERROR';
+	const detail = wrapped.cause?.message ?? wrapped.message ?? String(error);
+	// In words: n8n replaces a message that contains a socket code with its own generic text.
+	const what = NETWORK_PROBLEMS[code] ?? 'the request failed';
+	return new NodeApiError(ctx.getNode(), { networkError: code, detail } as JsonObject, {
+		message: `Could not reach the HappyHorse API at ${safeHost(request.url)}: ${what}`,
+		description: `${request.method} ${pathOf(request.url)} failed before an answer came back (${detail}). Check the credential's endpoint and your network.`,
+		itemIndex,
+	});
 }
+
+const NETWORK_PROBLEMS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the request timed out',
+	EHOSTUNREACH: 'the host is unreachable',
+	ERR_CANCELED: 'the execution was stopped',
+};
 
 function safeHost(url: string): string {
 	try {

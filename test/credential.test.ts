@@ -1,0 +1,96 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { Family } from './emulator/HappyHorseEmulator';
+import { FAMILIES, credentialsFor, useEmulator } from './fixtures';
+import {
+	TestCredentialsHelper,
+	credentialType,
+	resolveCredentialExpression,
+} from './harness/credentialsHelper';
+
+const emulator = useEmulator();
+
+/** The credential's own test request, resolved for these credentials as n8n resolves it. */
+function testRequestFor(credentials: ICredentialDataDecryptedObject) {
+	const request = credentialType.test!.request;
+	return {
+		method: request.method ?? 'GET',
+		baseURL: resolveCredentialExpression(request.baseURL as string, credentials),
+		url: resolveCredentialExpression(request.url as string, credentials),
+	};
+}
+
+/** What n8n's credential test does: the test request with the credential's authentication. */
+async function runCredentialTest(credentials: ICredentialDataDecryptedObject) {
+	const { method, baseURL, url } = testRequestFor(credentials);
+	const authenticated = await new TestCredentialsHelper(credentials).authenticate(
+		credentials,
+		'happyHorseApi',
+		{ url, headers: {} } as IHttpRequestOptions,
+	);
+	const response = await fetch(`${baseURL}${url}`, {
+		method,
+		headers: authenticated.headers as Record<string, string>,
+	});
+	return response.status >= 200 && response.status < 300 ? 'OK' : 'Error';
+}
+
+test.each([
+	['dashscopeBeijing', 'https://dashscope.aliyuncs.com/api/v1', '/tasks/n8n-credential-test'],
+	[
+		'dashscopeSingapore',
+		'https://dashscope-intl.aliyuncs.com/api/v1',
+		'/tasks/n8n-credential-test',
+	],
+	['infiflow', 'https://llm.infiflow.cn/dashscope/api/v1', '/tasks/n8n-credential-test'],
+	['anyfast', 'https://www.anyfast.com.cn', '/v1/models'],
+])('the %s endpoint is tested at %s%s', (endpoint, baseURL, url) => {
+	expect(testRequestFor({ apiKey: 'k', endpoint })).toEqual({ method: 'GET', baseURL, url });
+});
+
+test.each([
+	[
+		'native',
+		'http://127.0.0.1:8080/api/v1/',
+		'http://127.0.0.1:8080/api/v1',
+		'/tasks/n8n-credential-test',
+	],
+	['anyfast', 'http://127.0.0.1:8080//', 'http://127.0.0.1:8080', '/v1/models'],
+])(
+	'a custom %s base URL is used as given, trailing slash tolerated',
+	(apiFormat, baseUrl, baseURL, url) => {
+		expect(testRequestFor({ apiKey: 'k', endpoint: 'custom', baseUrl, apiFormat })).toEqual({
+			method: 'GET',
+			baseURL,
+			url,
+		});
+	},
+);
+
+describe.each(FAMILIES)('credential test against a %s server', (family: Family) => {
+	test('a good key passes', async () => {
+		expect(await runCredentialTest(credentialsFor(emulator, family))).toBe('OK');
+		const [request] = emulator.requests;
+		expect(request.kind).toBe(family === 'native' ? 'query' : 'models');
+		expect(request.headers.authorization).toBe(`Bearer ${emulator.apiKey}`);
+	});
+
+	test('a bad key fails', async () => {
+		expect(await runCredentialTest(credentialsFor(emulator, family, 'sk-bad'))).toBe('Error');
+		expect(emulator.requests).toHaveLength(1);
+	});
+});
+
+test('the API key field is a password field, and the fields are the contract names', () => {
+	const fields = Object.fromEntries(credentialType.properties.map((field) => [field.name, field]));
+	expect(Object.keys(fields)).toEqual(['apiKey', 'endpoint', 'baseUrl', 'apiFormat']);
+	expect(fields.apiKey.typeOptions?.password).toBe(true);
+	expect(fields.endpoint.default).toBe('dashscopeBeijing');
+	expect(
+		(fields.endpoint.options as Array<{ value: string }>).map((option) => option.value),
+	).toEqual(['dashscopeBeijing', 'dashscopeSingapore', 'infiflow', 'anyfast', 'custom']);
+	expect(fields.baseUrl.displayOptions).toEqual({ show: { endpoint: ['custom'] } });
+	expect(
+		(fields.apiFormat.options as Array<{ value: string }>).map((option) => option.value),
+	).toEqual(['native', 'anyfast']);
+});
