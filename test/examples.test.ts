@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
+import { credentialsFor, useEmulator } from './fixtures';
+import { HAPPY_HORSE_TYPE } from './harness/nodeTypes';
+import { runNode } from './harness/runNode';
+
+const emulator = useEmulator();
+
+const examplesDir = join(__dirname, '..', 'examples');
+const examples = readdirSync(examplesDir)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => ({
+		file,
+		workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as {
+			nodes: Array<{ name: string; type: string; parameters: INodeParameters }>;
+		},
+	}));
+
+const knownParameters = new Set(new HappyHorse().description.properties.map((p) => p.name));
+
+test('there are example workflows', () => {
+	expect(examples.length).toBeGreaterThanOrEqual(2);
+});
+
+describe.each(examples)('$file', ({ workflow }) => {
+	const happyHorseNodes = workflow.nodes.filter((node) => node.type === HAPPY_HORSE_TYPE);
+
+	test('uses the HappyHorse node with parameters the node knows', () => {
+		expect(happyHorseNodes.length).toBeGreaterThan(0);
+		for (const node of happyHorseNodes) {
+			for (const name of Object.keys(node.parameters)) expect(knownParameters).toContain(name);
+		}
+	});
+
+	test('its first HappyHorse node runs against the emulator', async () => {
+		const [node] = happyHorseNodes;
+		const { items, error } = await runNode({
+			credentials: credentialsFor(emulator, 'native'),
+			items: [
+				{
+					json: {
+						prompt: 'Replace the background with a beach at sunset',
+						videoUrl: 'https://media.example.com/in.mp4',
+						imageUrl: 'https://media.example.com/ref.png',
+					},
+				},
+			],
+			parameters: {
+				...node.parameters,
+				options: { ...(node.parameters.options as INodeParameters), pollInterval: 0.01 },
+			},
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items[0].json.taskId).toBe(emulator.createdTaskIds[0]);
+	});
+});
