@@ -4,7 +4,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as createEditTask from './actions/createEditTask.operation';
 import * as getTask from './actions/getTask.operation';
@@ -26,8 +26,8 @@ export class HappyHorse implements INodeType {
 			"Edit videos with Alibaba's HappyHorse 1.0 video edit model: a prompt and up to 5 reference images change a video",
 		defaults: { name: 'HappyHorse' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'happyHorseApi', required: true }],
 		properties: [
 			{
