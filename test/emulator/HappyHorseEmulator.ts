@@ -30,6 +30,12 @@ export interface TaskScript {
 	failure?: { code: string; message: string };
 	/** Bytes served at the result URL (default: deterministic bytes derived from the task id, see resultBytes()). */
 	videoBytes?: Buffer;
+	/**
+	 * Makes the task follow the clock instead of `statuses`: PENDING while the family's account
+	 * already runs `limits.maxRunningTasks` time-based tasks, then RUNNING for this long, then
+	 * SUCCEEDED (FAILED when `failure` is given). Lets benchmarks see real queueing.
+	 */
+	durationMs?: number;
 }
 
 export interface ScriptedResponse {
@@ -39,6 +45,47 @@ export interface ScriptedResponse {
 }
 
 type ScriptableKind = 'submit' | 'query' | 'download' | 'cancel' | 'models';
+
+/** The request kinds a fault can be queued for. */
+export type FaultKind = ScriptableKind;
+
+/** A misbehaviour of the server for one request; see failNextWith(). */
+export type Fault =
+	/** Answer with exactly this status, body and headers (what failNext() queues). */
+	| ({ type: 'status' } & ScriptedResponse)
+	/** Destroy the socket without answering: the client sees ECONNRESET / socket hang up. */
+	| { type: 'reset' }
+	/** Wait, then answer normally (or with `then`); other requests are served meanwhile. */
+	| { type: 'slow'; delayMs: number; then?: Fault }
+	/** 200 application/json whose body is cut off mid-object. */
+	| { type: 'malformed' }
+	/** 502 text/html from the proxy in front of the API, as nginx sends it. */
+	| { type: 'html502' };
+
+/** Faults that only make sense for a submit, because they commit a task before failing. */
+export type SubmitFault =
+	| Fault
+	/** The task is created, then the socket is destroyed: a server that crashed after committing. */
+	| { type: 'reset'; afterCreate: true }
+	/** The task is created, then 500 InternalError: the client cannot know it exists. */
+	| { type: 'status500AfterCreate' }
+	| { type: 'slow'; delayMs: number; then?: SubmitFault };
+
+/** Per-account limits. Each family is its own account, so each has its own windows and slots. */
+export interface EmulatorLimits {
+	/** Submits admitted in any sliding 1000 ms window; more get 429. Unset: unlimited. */
+	submitsPerSecond?: number;
+	/** Status queries, cancels and lists admitted together in any sliding 1000 ms window. */
+	queriesPerSecond?: number;
+	/** Time-based tasks RUNNING at once; further ones wait PENDING in submit order. */
+	maxRunningTasks: number;
+}
+
+export interface TaskTimes {
+	submittedAt: number;
+	startedAt?: number;
+	finishedAt?: number;
+}
 
 /** Where a task is in its life, independent of the family's status vocabulary. */
 type Phase = 'waiting' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'unknown';
@@ -57,8 +104,22 @@ interface EmulatedTask {
 	submittedAt: number;
 	startedAt?: number;
 	finishedAt?: number;
+	/** Set for a time-based task (TaskScript.durationMs); its status then follows the clock. */
+	durationMs?: number;
+	/** When a started time-based task stops RUNNING; finishedAt is set once the clock passes it. */
+	endsAt?: number;
 	/** The gateway wraps the upstream DashScope output, whose task id differs from its own. */
 	upstreamTaskId: string;
+}
+
+/** The time-based tasks of one family's account, for the lazy event simulation in settle(). */
+interface AccountQueue {
+	/** Not started and not canceled, in submit order (the account runs them FIFO). */
+	waiting: EmulatedTask[];
+	/** Started tasks that may still hold a slot at or after lastStart. */
+	started: EmulatedTask[];
+	/** Start time of the most recently started task; later starts can never be earlier. */
+	lastStart: number;
 }
 
 interface RouteMatch {
@@ -79,6 +140,23 @@ const DEFAULT_STATUSES: Record<Family, string[]> = {
 	native: ['PENDING', 'RUNNING', 'SUCCEEDED'],
 	anyfast: ['QUEUED', 'IN_PROGRESS', 'SUCCESS'],
 };
+/** What a time-based task reports in each phase, in each family's vocabulary. */
+const TIMED_STATUSES: Record<
+	Family,
+	Record<'waiting' | 'running' | 'succeeded' | 'failed', string>
+> = {
+	native: { waiting: 'PENDING', running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED' },
+	anyfast: { waiting: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE' },
+};
+const DEFAULT_MAX_RUNNING_TASKS = 5;
+const RATE_WINDOW_MS = 1000;
+const NATIVE_INTERNAL_ERROR_MESSAGE =
+	'An internal error has occured, please try again later or contact service support.';
+// The page nginx answers with when the API behind it is down.
+const NGINX_502_PAGE =
+	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
+	'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const MALFORMED_JSON = '{"output": {"task_status": ';
 const DEFAULT_FAILURE = { code: 'InvalidParameter', message: 'The resolution is not valid' };
 const MAX_REFERENCE_IMAGES = 5;
 const SUCCESS_USAGE = {
@@ -264,14 +342,35 @@ function send(
 	payload: string | Buffer,
 	headers: Record<string, string>,
 ): void {
+	// A slow answer may outlive its client (timeout) or the server (stop()): nothing to write to.
+	if (res.destroyed || res.writableEnded) return;
 	res.statusCode = status;
 	res.setHeader('content-length', Buffer.byteLength(payload));
 	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 	res.end(payload);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-	send(res, status, JSON.stringify(body), { 'content-type': 'application/json' });
+function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
+	send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+}
+
+function defaultLimits(): EmulatorLimits {
+	return { maxRunningTasks: DEFAULT_MAX_RUNNING_TASKS };
+}
+
+/** Faults that commit a task, which only a submit can do. */
+function createsTask(fault: SubmitFault | undefined): boolean {
+	if (!fault) return false;
+	if (fault.type === 'slow') return createsTask(fault.then);
+	return (
+		fault.type === 'status500AfterCreate' ||
+		(fault.type === 'reset' && 'afterCreate' in fault && fault.afterCreate)
+	);
 }
 
 function nativeError(code: string, message: string): Record<string, string> {
@@ -294,16 +393,34 @@ export class HappyHorseEmulator {
 	/** The task ids created so far, in creation order. */
 	readonly createdTaskIds: string[] = [];
 
+	/** Account limits, per family; rate limits are off unless set. reset() restores the default. */
+	limits: EmulatorLimits = defaultLimits();
+
+	/** How many 429s the rate limiter has sent, by limit. */
+	readonly throttled = { submit: 0, query: 0 };
+
 	private server: Server | undefined;
 	private port: number | undefined;
 	private readonly tasks = new Map<string, EmulatedTask>();
-	private readonly scriptedResponses = new Map<ScriptableKind, ScriptedResponse[]>();
+	private readonly faults = new Map<FaultKind, SubmitFault[]>();
+	private readonly queues: Record<Family, AccountQueue> = {
+		native: { waiting: [], started: [], lastStart: 0 },
+		anyfast: { waiting: [], started: [], lastStart: 0 },
+	};
+	/** Admission times inside the current sliding window, per family and limit. */
+	private readonly admitted: Record<Family, Record<'submit' | 'query', number[]>> = {
+		native: { submit: [], query: [] },
+		anyfast: { submit: [], query: [] },
+	};
+	/** Aborts of the pending 'slow' waits, so stop() need not wait for them. */
+	private readonly pendingDelays = new Set<() => void>();
 
 	constructor(options?: { apiKey?: string }) {
 		this.apiKey = options?.apiKey ?? DEFAULT_API_KEY;
 	}
 
-	async start(): Promise<void> {
+	/** Listens on 127.0.0.1, on the given port or a free one. */
+	async start(port = 0): Promise<void> {
 		if (this.server) return;
 		const server = createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
@@ -320,7 +437,7 @@ export class HappyHorseEmulator {
 		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(0, '127.0.0.1', () => {
+			server.listen(port, '127.0.0.1', () => {
 				server.off('error', reject);
 				resolve();
 			});
@@ -337,6 +454,7 @@ export class HappyHorseEmulator {
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
+		for (const abort of [...this.pendingDelays]) abort();
 		await new Promise<void>((resolve, reject) => {
 			server.close((error) => (error ? reject(error) : resolve()));
 			// Keep-alive sockets of the client under test would otherwise hold close() open.
@@ -361,10 +479,41 @@ export class HappyHorseEmulator {
 		return this.requests.filter((request) => request.kind === kind);
 	}
 
+	/** Answers the next request of this kind with exactly this response. */
 	failNext(kind: ScriptableKind, response: ScriptedResponse): void {
-		const queue = this.scriptedResponses.get(kind) ?? [];
-		queue.push(response);
-		this.scriptedResponses.set(kind, queue);
+		this.enqueueFault(kind, { type: 'status', ...response });
+	}
+
+	/**
+	 * Queues a fault for the next request of this kind that has no fault yet (FIFO per kind; one is
+	 * used up per request, before authentication, and the request is still recorded). A 'slow'
+	 * submit creates its task when the wait ends, even if the client has given up by then, as a
+	 * real server that commits late would; after stop() it does nothing.
+	 */
+	failNextWith(kind: 'submit', fault: SubmitFault): void;
+	failNextWith(kind: Exclude<FaultKind, 'submit'>, fault: Fault): void;
+	failNextWith(kind: FaultKind, fault: SubmitFault): void {
+		if (kind !== 'submit' && createsTask(fault)) {
+			throw new Error(`HappyHorseEmulator: a ${kind} request cannot create a task`);
+		}
+		this.enqueueFault(kind, fault);
+	}
+
+	private enqueueFault(kind: FaultKind, fault: SubmitFault): void {
+		const queue = this.faults.get(kind) ?? [];
+		queue.push(fault);
+		this.faults.set(kind, queue);
+	}
+
+	/** When the task was submitted, started running and reached its end (epoch ms, as of now). */
+	taskTimes(taskId: string): TaskTimes {
+		this.settle(Date.now());
+		const task = this.tasks.get(taskId);
+		if (!task) throw new Error(`HappyHorseEmulator: no task ${taskId}`);
+		const times: TaskTimes = { submittedAt: task.submittedAt };
+		if (task.startedAt !== undefined) times.startedAt = task.startedAt;
+		if (task.finishedAt !== undefined) times.finishedAt = task.finishedAt;
+		return times;
 	}
 
 	resultBytes(taskId: string): Buffer {
@@ -376,8 +525,15 @@ export class HappyHorseEmulator {
 		this.requests.length = 0;
 		this.createdTaskIds.length = 0;
 		this.tasks.clear();
-		this.scriptedResponses.clear();
+		this.faults.clear();
 		this.taskScript = () => ({});
+		this.limits = defaultLimits();
+		this.throttled.submit = 0;
+		this.throttled.query = 0;
+		for (const family of ['native', 'anyfast'] as const) {
+			this.queues[family] = { waiting: [], started: [], lastStart: 0 };
+			this.admitted[family] = { submit: [], query: [] };
+		}
 	}
 
 	private resultUrl(taskId: string): string {
@@ -401,16 +557,75 @@ export class HappyHorseEmulator {
 		if (route.family) request.family = route.family;
 		this.requests.push(request);
 
-		if (route.kind !== 'other' && route.kind !== 'list') {
-			const scripted = this.scriptedResponses.get(route.kind)?.shift();
-			if (scripted) {
-				this.sendScripted(res, scripted);
+		const fault =
+			route.kind !== 'other' && route.kind !== 'list'
+				? this.faults.get(route.kind)?.shift()
+				: undefined;
+		await this.respond(req, res, request, route, pathname, fault);
+	}
+
+	/** Answers a recorded request, first acting out its fault if it has one. */
+	private async respond(
+		req: IncomingMessage,
+		res: ServerResponse,
+		request: RecordedRequest,
+		route: RouteMatch,
+		pathname: string,
+		fault: SubmitFault | undefined,
+	): Promise<void> {
+		let afterCreate: ((family: Family) => void) | undefined;
+		switch (fault?.type) {
+			case undefined:
+				break;
+			case 'slow':
+				if (!(await this.delay(fault.delayMs))) {
+					res.destroy();
+					return;
+				}
+				await this.respond(req, res, request, route, pathname, fault.then);
 				return;
-			}
+			case 'status':
+				this.sendScripted(res, fault);
+				return;
+			case 'reset':
+				if (!('afterCreate' in fault && fault.afterCreate)) {
+					req.socket.destroy();
+					return;
+				}
+				afterCreate = () => req.socket.destroy();
+				break;
+			case 'malformed':
+				send(res, 200, MALFORMED_JSON, { 'content-type': 'application/json' });
+				return;
+			case 'html502':
+				send(res, 502, NGINX_502_PAGE, { 'content-type': 'text/html' });
+				return;
+			case 'status500AfterCreate':
+				afterCreate = (family) => {
+					if (family === 'native') {
+						sendJson(res, 500, nativeError('InternalError', NATIVE_INTERNAL_ERROR_MESSAGE));
+					} else {
+						sendJson(
+							res,
+							500,
+							anyfastError(
+								'InternalError: upstream request failed',
+								'upstream_error',
+								'InternalError',
+							),
+						);
+					}
+				};
+				break;
 		}
 
+		const method = request.method;
 		if (route.kind === 'download') {
 			this.handleDownload(res, route.taskId ?? '');
+			return;
+		}
+		if (route.kind === 'other' && method === 'GET' && pathname.startsWith('/samples/')) {
+			this.handleSample(res, pathname);
 			return;
 		}
 		if (route.kind === 'other') {
@@ -433,18 +648,114 @@ export class HappyHorseEmulator {
 			}
 			return;
 		}
+		if (this.throttle(route.kind, family)) {
+			// Retry-After tells a well-behaved client how long to back off; the real quota is per second.
+			const headers = { 'retry-after': '1' };
+			if (family === 'native') {
+				sendJson(
+					res,
+					429,
+					nativeError(
+						'Throttling.RateQuota',
+						'Requests rate limit exceeded, please try again later.',
+					),
+					headers,
+				);
+			} else {
+				sendJson(
+					res,
+					429,
+					anyfastError('rate limit exceeded', 'rate_limit_error', 'rate_limit_exceeded'),
+					headers,
+				);
+			}
+			return;
+		}
 
 		const taskId = route.taskId ?? '';
 		if (family === 'native') {
-			if (route.kind === 'submit') this.handleNativeSubmit(res, request);
+			if (route.kind === 'submit') this.handleNativeSubmit(res, request, afterCreate);
 			else if (route.kind === 'query') this.handleNativeQuery(res, taskId);
 			else if (route.kind === 'cancel') this.handleNativeCancel(res, taskId);
 			else this.handleNativeList(res);
 		} else {
-			if (route.kind === 'submit') this.handleAnyfastSubmit(res, request);
+			if (route.kind === 'submit') this.handleAnyfastSubmit(res, request, afterCreate);
 			else if (route.kind === 'query') this.handleAnyfastQuery(res, taskId);
 			else this.handleAnyfastModels(res);
 		}
+	}
+
+	/**
+	 * Whether the account's rate limit refuses this request. Only admitted requests use up the
+	 * window, so a client that backs off for Retry-After always gets through again.
+	 */
+	private throttle(kind: RecordedRequest['kind'], family: Family): boolean {
+		const limit =
+			kind === 'submit'
+				? 'submit'
+				: kind === 'query' || kind === 'cancel' || kind === 'list'
+					? 'query'
+					: undefined;
+		if (limit === undefined) return false;
+		const perSecond =
+			limit === 'submit' ? this.limits.submitsPerSecond : this.limits.queriesPerSecond;
+		if (perSecond === undefined) return false;
+		const now = Date.now();
+		const window = this.admitted[family][limit];
+		while (window.length > 0 && window[0] <= now - RATE_WINDOW_MS) window.shift();
+		if (window.length >= perSecond) {
+			this.throttled[limit]++;
+			return true;
+		}
+		window.push(now);
+		return false;
+	}
+
+	/** Resolves true after ms, or false at once when stop() is called meanwhile. */
+	private delay(ms: number): Promise<boolean> {
+		return new Promise((resolve) => {
+			const finish = (elapsed: boolean): void => {
+				clearTimeout(timer);
+				this.pendingDelays.delete(abort);
+				resolve(elapsed);
+			};
+			const abort = (): void => finish(false);
+			const timer = setTimeout(() => finish(true), Math.max(0, ms));
+			this.pendingDelays.add(abort);
+		});
+	}
+
+	/**
+	 * A job list for the example workflows' HTTP Request node, and the media it links to, so the
+	 * examples run end to end with nothing but this server.
+	 */
+	sampleJobs(): Array<{ videoUrl: string; imageUrl: string; prompt: string }> {
+		return [
+			{
+				videoUrl: `${this.origin}/samples/dance.mp4`,
+				imageUrl: `${this.origin}/samples/sweater.png`,
+				prompt: 'Dress the person in the sweater from the picture',
+			},
+			{
+				videoUrl: `${this.origin}/samples/street.mp4`,
+				imageUrl: `${this.origin}/samples/beach.png`,
+				prompt: 'Replace the background with the beach at sunset from the picture',
+			},
+		];
+	}
+
+	private handleSample(res: ServerResponse, pathname: string): void {
+		if (pathname === '/samples/jobs.json') {
+			sendJson(res, 200, this.sampleJobs());
+			return;
+		}
+		const media = /^\/samples\/([a-z0-9-]+)\.(mp4|png)$/.exec(pathname);
+		if (!media) {
+			sendJson(res, 404, { code: 'NotFound', message: `No sample ${pathname}` });
+			return;
+		}
+		const type = media[2] === 'mp4' ? 'video/mp4' : 'image/png';
+		send(res, 200, this.resultBytes(`sample-${media[1]}`), { 'content-type': type });
 	}
 
 	private sendScripted(res: ServerResponse, scripted: ScriptedResponse): void {
@@ -469,6 +780,7 @@ export class HappyHorseEmulator {
 		const statuses =
 			script.statuses && script.statuses.length > 0 ? script.statuses : DEFAULT_STATUSES[family];
 		const input = body.input as Record<string, unknown>;
+		const timed = script.durationMs !== undefined;
 		const task: EmulatedTask = {
 			id,
 			family,
@@ -477,18 +789,85 @@ export class HappyHorseEmulator {
 			script,
 			statuses,
 			queryCount: 0,
-			currentStatus: family === 'native' ? 'PENDING' : statuses[0],
+			currentStatus:
+				family === 'native' ? 'PENDING' : timed ? TIMED_STATUSES.anyfast.waiting : statuses[0],
 			canceled: false,
 			submittedAt: Date.now(),
 			upstreamTaskId: randomUUID(),
 		};
+		if (timed) {
+			task.durationMs = Math.max(0, script.durationMs ?? 0);
+			this.queues[family].waiting.push(task);
+		}
 		this.tasks.set(id, task);
 		this.createdTaskIds.push(id);
 		return task;
 	}
 
+	/**
+	 * Brings every time-based task up to `now`. Instead of timers, this replays what the account
+	 * would have done: the oldest waiting task starts at the first instant, no earlier than its
+	 * submit or the previous start, when fewer than maxRunningTasks started tasks are still
+	 * running, so start times are exact however rarely anyone looks. Starts are committed only
+	 * once they are in the past, so a cancel or a new limit still applies to what has not begun.
+	 */
+	private settle(now: number): void {
+		const configured = this.limits.maxRunningTasks ?? DEFAULT_MAX_RUNNING_TASKS;
+		for (const family of ['native', 'anyfast'] as const) {
+			const queue = this.queues[family];
+			while (queue.waiting.length > 0 && configured >= 1) {
+				const next = queue.waiting[0];
+				let at = Math.max(next.submittedAt, queue.lastStart);
+				for (;;) {
+					const busyUntil = queue.started
+						.map((task) => task.endsAt ?? 0)
+						.filter((endsAt) => endsAt > at);
+					if (busyUntil.length < configured) break;
+					// Full at `at`: the earliest end frees the next slot.
+					at = Math.min(...busyUntil);
+				}
+				if (at > now) break;
+				queue.waiting.shift();
+				next.startedAt = at;
+				next.endsAt = at + (next.durationMs ?? 0);
+				queue.lastStart = at;
+				queue.started.push(next);
+			}
+			// A task that ended by lastStart can hold no slot at any future start.
+			for (const task of queue.started) this.refreshTimed(task, now);
+			queue.started = queue.started.filter((task) => (task.endsAt ?? 0) > queue.lastStart);
+		}
+	}
+
+	/** Sets currentStatus and finishedAt of a started time-based task from the clock. */
+	private refreshTimed(task: EmulatedTask, now: number): void {
+		const vocabulary = TIMED_STATUSES[task.family];
+		const endsAt = task.endsAt ?? now;
+		if (now < endsAt) {
+			task.currentStatus = vocabulary.running;
+			return;
+		}
+		task.finishedAt = endsAt;
+		task.currentStatus = task.script.failure ? vocabulary.failed : vocabulary.succeeded;
+	}
+
+	/** Anyfast's progress string; a time-based task reports how much of its run has passed. */
+	private anyfastProgress(task: EmulatedTask, phase: Phase): string {
+		if (phase !== 'running' || task.startedAt === undefined || !task.durationMs) {
+			return ANYFAST_PROGRESS[phase];
+		}
+		const elapsed = (Date.now() - task.startedAt) / task.durationMs;
+		return `${Math.min(99, Math.max(0, Math.floor(elapsed * 100)))}%`;
+	}
+
 	/** Moves the task one query forward and returns the status that query sees. */
 	private advance(task: EmulatedTask): string {
+		if (task.durationMs !== undefined) {
+			// The clock, not the number of queries, decides; settle() has already set the status.
+			this.settle(Date.now());
+			task.queryCount++;
+			return task.currentStatus;
+		}
 		if (task.canceled) {
 			task.currentStatus = 'CANCELED';
 		} else {
@@ -511,7 +890,11 @@ export class HappyHorseEmulator {
 		return task && task.family === family ? task : undefined;
 	}
 
-	private handleNativeSubmit(res: ServerResponse, request: RecordedRequest): void {
+	private handleNativeSubmit(
+		res: ServerResponse,
+		request: RecordedRequest,
+		afterCreate?: (family: Family) => void,
+	): void {
 		if (request.headers['x-dashscope-async'] !== 'enable') {
 			sendJson(
 				res,
@@ -529,6 +912,10 @@ export class HappyHorseEmulator {
 			return;
 		}
 		const task = this.createTask('native', request.json as Record<string, unknown>, randomUUID());
+		if (afterCreate) {
+			afterCreate('native');
+			return;
+		}
 		sendJson(res, 200, {
 			output: { task_id: task.id, task_status: 'PENDING' },
 			request_id: randomUUID(),
@@ -570,6 +957,7 @@ export class HappyHorseEmulator {
 	}
 
 	private handleNativeCancel(res: ServerResponse, taskId: string): void {
+		this.settle(Date.now());
 		const task = this.findTask(taskId, 'native');
 		if (!task || task.canceled || task.currentStatus !== 'PENDING') {
 			sendJson(
@@ -584,10 +972,14 @@ export class HappyHorseEmulator {
 		}
 		task.canceled = true;
 		task.currentStatus = 'CANCELED';
+		// A canceled time-based task gives up its place in the queue and never runs.
+		const queue = this.queues.native;
+		queue.waiting = queue.waiting.filter((waiting) => waiting !== task);
 		sendJson(res, 200, { request_id: randomUUID() });
 	}
 
 	private handleNativeList(res: ServerResponse): void {
+		this.settle(Date.now());
 		const data = [...this.tasks.values()]
 			.filter((task) => task.family === 'native')
 			.map((task) => ({
@@ -606,7 +998,11 @@ export class HappyHorseEmulator {
 		});
 	}
 
-	private handleAnyfastSubmit(res: ServerResponse, request: RecordedRequest): void {
+	private handleAnyfastSubmit(
+		res: ServerResponse,
+		request: RecordedRequest,
+		afterCreate?: (family: Family) => void,
+	): void {
 		const problem =
 			request.json === undefined
 				? 'The request body is not valid JSON.'
@@ -617,6 +1013,10 @@ export class HappyHorseEmulator {
 		}
 		const id = `asyntask_${randomBytes(12).toString('hex')}`;
 		const task = this.createTask('anyfast', request.json as Record<string, unknown>, id);
+		if (afterCreate) {
+			afterCreate('anyfast');
+			return;
+		}
 		sendJson(res, 200, {
 			id: task.id,
 			task_id: task.id,
@@ -665,7 +1065,7 @@ export class HappyHorseEmulator {
 				submit_time: epochSeconds(task.submittedAt),
 				start_time: epochSeconds(task.startedAt),
 				finish_time: epochSeconds(task.finishedAt),
-				progress: ANYFAST_PROGRESS[phase],
+				progress: this.anyfastProgress(task, phase),
 				data: {
 					output: upstreamOutput,
 					usage: phase === 'succeeded' ? { ...SUCCESS_USAGE } : {},
