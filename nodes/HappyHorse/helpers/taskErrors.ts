@@ -70,7 +70,7 @@ export function withTaskId(error: Error, taskId: string | undefined): Error {
 	};
 	withDescription.description = [
 		withDescription.description,
-		`The task was created: run Get Task with ID ${taskId} to collect it.`,
+		`Task ${taskId} may still be running on the server: collect it later with Get Task and this ID.`,
 	]
 		.filter(Boolean)
 		.join(' ');

@@ -1,0 +1,242 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { WorkflowJson } from '../../scripts/lib/examples';
+import { loadExamples, pointAtEmulator, triggerNodeName } from '../../scripts/lib/examples';
+import type { N8nMajor, RunningN8n } from '../../scripts/lib/n8nRuntime';
+import {
+	N8nRestClient,
+	ensureN8nInstalled,
+	installCommunityPackage,
+	startN8n,
+} from '../../scripts/lib/n8nRuntime';
+import { HappyHorseEmulator } from '../emulator/HappyHorseEmulator';
+
+/**
+ * The package as users get it: packed with `npm pack`, installed into a fresh n8n user folder
+ * with `npm install --omit=dev` (so anything it needs and does not ship fails here), loaded by
+ * a real n8n, driven over n8n's REST API against the emulator.
+ */
+
+const REPO = join(__dirname, '..', '..');
+const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',') as N8nMajor[];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+let tarball: string;
+
+beforeAll(() => {
+	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
+	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
+	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
+	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+	tarball = join(packDir, file);
+});
+
+interface NodeRun {
+	error?: { message: string; description?: string };
+	data?: { main: Array<Array<{ json: Record<string, any>; binary?: Record<string, any> }>> };
+}
+
+function runOf(execution: { data: any }, nodeName: string): NodeRun {
+	const run = execution.data.resultData.runData[nodeName]?.[0] as NodeRun | undefined;
+	if (!run)
+		throw new Error(
+			`Node "${nodeName}" did not run: ${JSON.stringify(execution.data.resultData.error)}`,
+		);
+	return run;
+}
+
+function outputOf(execution: { data: any }, nodeName: string) {
+	return runOf(execution, nodeName).data?.main[0] ?? [];
+}
+
+describe.each(MAJORS)('n8n %s.x', (major) => {
+	const emulator = new HappyHorseEmulator();
+	let n8n: RunningN8n;
+	let client: N8nRestClient;
+	let outputDir: string;
+	const credentials: Record<'native' | 'anyfast', { id: string; name: string }> = {} as never;
+
+	beforeAll(async () => {
+		const install = await ensureN8nInstalled(major, log);
+		const userFolder = mkdtempSync(join(tmpdir(), `happyhorse-n8n${major}-`));
+		await installCommunityPackage(userFolder, tarball, log);
+		await emulator.start();
+		n8n = await startN8n({ install, userFolder, log });
+		client = await N8nRestClient.login(n8n);
+		outputDir = join(userFolder, 'output');
+		mkdirSync(outputDir, { recursive: true });
+		for (const family of ['native', 'anyfast'] as const) {
+			const name = `HappyHorse emulator (${family})`;
+			const { id } = await client.createCredential(name, 'happyHorseApi', {
+				apiKey: emulator.apiKey,
+				endpoint: 'custom',
+				baseUrl: family === 'native' ? emulator.nativeBaseUrl : emulator.anyfastBaseUrl,
+				apiFormat: family,
+			});
+			credentials[family] = { id, name };
+		}
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await emulator.stop();
+	});
+
+	beforeEach(() => emulator.reset());
+
+	async function run(workflow: WorkflowJson) {
+		const saved = await client.createWorkflow({
+			...workflow,
+			name: `${workflow.name} ${Date.now()}`,
+		});
+		const executionId = await client.runWorkflow(saved, triggerNodeName(workflow));
+		return await client.waitForExecution(executionId, 120_000);
+	}
+
+	function example(file: string, family: 'native' | 'anyfast' = 'native'): WorkflowJson {
+		const found = loadExamples().find((candidate) => candidate.file === file);
+		if (!found) throw new Error(`No example ${file}`);
+		return pointAtEmulator(found.workflow, {
+			emulatorOrigin: emulator.origin,
+			credential: credentials[family],
+			outputDir,
+			pollInterval: 0.2,
+		});
+	}
+
+	test('n8n loaded the node and the credential from the installed package', async () => {
+		expect(await client.loadedNodeTypes()).toContain('n8n-nodes-happyhorse.happyHorse');
+	});
+
+	test.each(['native', 'anyfast'] as const)(
+		"n8n's own credential test passes a good %s key and fails a bad one",
+		async (family) => {
+			const data = {
+				apiKey: emulator.apiKey,
+				endpoint: 'custom',
+				baseUrl: family === 'native' ? emulator.nativeBaseUrl : `${emulator.anyfastBaseUrl}/`,
+				apiFormat: family,
+			};
+			const good = await client.testCredential({
+				...credentials[family],
+				type: 'happyHorseApi',
+				data,
+			});
+			expect(good.status).toBe('OK');
+			const bad = await client.testCredential({
+				...credentials[family],
+				type: 'happyHorseApi',
+				data: { ...data, apiKey: 'sk-wrong' },
+			});
+			expect(bad.status).toBe('Error');
+			// n8n may try a failing test request more than once.
+			const [first, ...rest] = emulator.requests.map((request) => request.headers.authorization);
+			expect(first).toBe(`Bearer ${emulator.apiKey}`);
+			expect(rest.length).toBeGreaterThan(0);
+			expect(new Set(rest)).toEqual(new Set(['Bearer sk-wrong']));
+		},
+	);
+
+	test('every example workflow is covered by a case below', () => {
+		expect(loadExamples().map((found) => found.file)).toEqual([
+			'create-now-collect-later.json',
+			'edit-video-from-url-to-disk.json',
+		]);
+	});
+
+	test('example: HTTP-fetched jobs → HappyHorse → files on disk, bytes as served', async () => {
+		const execution = await run(example('edit-video-from-url-to-disk.json'));
+		expect(execution.status).toBe('success');
+		const jobs = emulator.sampleJobs();
+		const submits = emulator.requestsOf('submit').map((request) => request.json as any);
+		expect(submits.map((body) => body.input)).toEqual(
+			jobs.map((job) => ({
+				prompt: job.prompt,
+				media: [
+					{ type: 'video', url: job.videoUrl },
+					{ type: 'reference_image', url: job.imageUrl },
+				],
+			})),
+		);
+		expect(submits[0].parameters).toEqual({ resolution: '720P' });
+		const edited = outputOf(execution, 'Edit video');
+		expect(edited.map((item) => [item.json.taskId, item.json.status])).toEqual(
+			emulator.createdTaskIds.map((taskId) => [taskId, 'SUCCEEDED']),
+		);
+		for (const item of edited) {
+			expect(item.binary?.data).toMatchObject({
+				mimeType: 'video/mp4',
+				fileName: `${item.json.taskId}.mp4`,
+			});
+		}
+		for (const taskId of emulator.createdTaskIds) {
+			const written = readFileSync(join(outputDir, `${taskId}.mp4`));
+			expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
+		}
+		for (const download of emulator.requestsOf('download')) {
+			expect(download.headers.authorization).toBeUndefined();
+		}
+	});
+
+	test('example: submit now, collect with Get Task on the Anyfast format', async () => {
+		emulator.taskScript = () => ({});
+		const workflow = example('create-now-collect-later.json', 'anyfast');
+		// Anyfast takes exactly one reference image.
+		const submit = workflow.nodes.find((node) => node.name === 'Submit edit')!;
+		submit.parameters.referenceImages = {
+			images: [{ source: 'url', url: `${emulator.origin}/samples/sweater.png` }],
+		};
+		const execution = await run(workflow);
+		expect(execution.status).toBe('success');
+		const [taskId] = emulator.createdTaskIds;
+		expect(outputOf(execution, 'Submit edit').map((item) => item.json)).toEqual([
+			{ taskId, status: 'PENDING' },
+		]);
+		const [collected] = outputOf(execution, 'Collect result');
+		expect(collected.json).toMatchObject({ taskId, status: 'SUCCEEDED' });
+		expect(collected.binary?.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `${taskId}.mp4`,
+		});
+	});
+
+	test('a task that fails makes the execution fail with an error naming the task', async () => {
+		emulator.taskScript = () => ({
+			statuses: ['RUNNING', 'FAILED'],
+			failure: {
+				code: 'DataInspectionFailed',
+				message: 'Input data may contain inappropriate content.',
+			},
+		});
+		const execution = await run(example('edit-video-from-url-to-disk.json'));
+		expect(execution.status).toBe('error');
+		const [taskId] = emulator.createdTaskIds;
+		expect(runOf(execution, 'Edit video').error?.message).toBe(
+			`Task ${taskId} failed: DataInspectionFailed: Input data may contain inappropriate content.`,
+		);
+	});
+
+	test('continue-on-fail gives one output per input: the failed job carries its error', async () => {
+		emulator.taskScript = (body) =>
+			String(body.input.prompt).includes('beach')
+				? { statuses: ['FAILED'], failure: { code: 'InternalError', message: 'boom' } }
+				: {};
+		const workflow = example('edit-video-from-url-to-disk.json');
+		workflow.nodes.find((node) => node.name === 'Edit video')!.onError = 'continueRegularOutput';
+		// The failed job has no video to store: the disk node carries on too.
+		workflow.nodes.find((node) => node.name === 'Store edited video')!.onError =
+			'continueRegularOutput';
+		const execution = await run(workflow);
+		expect(execution.status).toBe('success');
+		const [good, failed] = emulator.createdTaskIds;
+		const edited = outputOf(execution, 'Edit video');
+		expect(edited.map((item) => [item.json.taskId, item.json.status])).toEqual([
+			[good, 'SUCCEEDED'],
+			[failed, 'FAILED'],
+		]);
+		expect(edited[1].json.error).toBe(`Task ${failed} failed: InternalError: boom`);
+	});
+});
