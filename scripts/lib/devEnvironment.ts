@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { HappyHorseEmulator } from '../../test/emulator/HappyHorseEmulator';
+import type { WorkflowJson } from './examples';
 import { loadExamples, pointAtEmulator } from './examples';
 import { repoRoot } from './paths';
 import type { RunningN8n } from './n8nRuntime';
@@ -57,31 +58,59 @@ async function ensureCredential(client: N8nRestClient, emulator: HappyHorseEmula
 }
 
 /** Imports each example once (by name), pointed at the emulator. */
+/**
+ * Imports each example once (by name), pointed at the emulator. One imported earlier is
+ * pointed at this run's emulator again, since its port may differ; edits to it are kept
+ * apart from the URLs.
+ */
 async function importExamples(
 	client: N8nRestClient,
 	emulator: HappyHorseEmulator,
 	credential: { id: string; name: string },
 	outputDir: string,
+	log: (line: string) => void,
 ): Promise<string[]> {
-	const existing = new Set(
-		((await client.request('GET', '/rest/workflows')).data as Array<{ name: string }>).map(
-			(workflow) => workflow.name,
-		),
+	const existing = new Map(
+		(
+			(await client.request('GET', '/rest/workflows')).data as Array<{ id: string; name: string }>
+		).map((workflow) => [workflow.name, workflow.id]),
 	);
 	const imported: string[] = [];
 	for (const { workflow } of loadExamples()) {
-		if (existing.has(workflow.name)) continue;
-		await client.createWorkflow(
-			pointAtEmulator(workflow, {
-				emulatorOrigin: emulator.origin,
-				credential,
-				outputDir,
-				pollInterval: 2,
-			}),
-		);
-		imported.push(workflow.name);
+		const pointed = pointAtEmulator(workflow, {
+			emulatorOrigin: emulator.origin,
+			credential,
+			outputDir,
+			pollInterval: 2,
+		});
+		const id = existing.get(workflow.name);
+		if (id === undefined) {
+			await client.createWorkflow(pointed);
+			imported.push(workflow.name);
+			continue;
+		}
+		try {
+			const stored = (await client.request('GET', `/rest/workflows/${id}`)).data as {
+				nodes: WorkflowJson['nodes'];
+				versionId?: string;
+			};
+			const nodes = repointEmulatorUrls(stored.nodes, emulator.origin);
+			await client.request('PATCH', `/rest/workflows/${id}`, {
+				nodes,
+				versionId: stored.versionId,
+			});
+		} catch (error) {
+			log(`Could not point "${workflow.name}" at this emulator: ${(error as Error).message}`);
+		}
 	}
 	return imported;
+}
+
+/** Replaces the origin of emulator URLs (any 127.0.0.1 port) in string parameters. */
+function repointEmulatorUrls(nodes: WorkflowJson['nodes'], origin: string): WorkflowJson['nodes'] {
+	return JSON.parse(
+		JSON.stringify(nodes).replace(/http:\/\/127\.0\.0\.1:\d+\/samples\//g, `${origin}/samples/`),
+	) as WorkflowJson['nodes'];
 }
 
 export interface DevEnvironment {
@@ -118,7 +147,7 @@ export async function startDevEnvironment(options: {
 	const credential = await ensureCredential(client, emulator);
 	const outputDir = join(userFolder, 'output');
 	mkdirSync(outputDir, { recursive: true });
-	const imported = await importExamples(client, emulator, credential, outputDir);
+	const imported = await importExamples(client, emulator, credential, outputDir, log);
 	return {
 		n8n,
 		emulator,
