@@ -81,6 +81,24 @@ export class HappyHorseApi implements ICredentialType {
 			],
 			displayOptions: { show: { endpoint: ['custom'] } },
 		},
+		{
+			displayName: 'Submits per Second',
+			name: 'submitsPerSecond',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 0.1 },
+			description:
+				"The account's limit for new tasks: 5 per second for HappyHorse video edit. The node stays under it; raise it only if your quota is higher.",
+		},
+		{
+			displayName: 'Status Queries per Second',
+			name: 'queriesPerSecond',
+			type: 'number',
+			default: 20,
+			typeOptions: { minValue: 0.1 },
+			description:
+				"The account's limit for status queries, cancels and task lists together: 20 per second",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

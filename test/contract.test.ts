@@ -32,6 +32,8 @@ test('operations', () => {
 	expect((operation.options as Array<{ value: string }>).map((option) => option.value)).toEqual([
 		'createEditTask',
 		'getTask',
+		'cancelTask',
+		'listTasks',
 	]);
 });
 

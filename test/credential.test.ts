@@ -83,7 +83,15 @@ describe.each(FAMILIES)('credential test against a %s server', (family: Family) 
 
 test('the API key field is a password field, and the fields are the contract names', () => {
 	const fields = Object.fromEntries(credentialType.properties.map((field) => [field.name, field]));
-	expect(Object.keys(fields)).toEqual(['apiKey', 'endpoint', 'baseUrl', 'apiFormat']);
+	expect(Object.keys(fields)).toEqual([
+		'apiKey',
+		'endpoint',
+		'baseUrl',
+		'apiFormat',
+		'submitsPerSecond',
+		'queriesPerSecond',
+	]);
+	expect([fields.submitsPerSecond.default, fields.queriesPerSecond.default]).toEqual([5, 20]);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);
 	expect(fields.endpoint.default).toBe('dashscopeBeijing');
 	expect(

@@ -6,13 +6,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import * as cancelTask from './actions/cancelTask.operation';
 import * as createEditTask from './actions/createEditTask.operation';
 import * as getTask from './actions/getTask.operation';
+import * as listTasks from './actions/listTasks.operation';
 import { optionsProperty, waitProperties } from './actions/common.description';
 import { createApiClient } from './transport';
 
 /** Each operation runs over the whole batch of input items and returns one output per item. */
-const operations = { createEditTask, getTask } as const;
+const operations = { createEditTask, getTask, cancelTask, listTasks } as const;
 
 export class HappyHorse implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +23,8 @@ export class HappyHorse implements INodeType {
 		icon: { light: 'file:happyhorse.svg', dark: 'file:happyhorse.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getTask" ? "Get Task" : "Edit Video" }}',
+		subtitle:
+			'={{ { createEditTask: "Edit Video", getTask: "Get Task", cancelTask: "Cancel Task", listTasks: "List Tasks" }[$parameter["operation"]] }}',
 		description:
 			"Edit videos with Alibaba's HappyHorse 1.0 video edit model: a prompt and up to 5 reference images change a video",
 		defaults: { name: 'HappyHorse' },
@@ -49,10 +52,24 @@ export class HappyHorse implements INodeType {
 						action: 'Get an edit task',
 						description: 'Read the status of a task, optionally wait for it and download the video',
 					},
+					{
+						name: 'Cancel Task',
+						value: 'cancelTask',
+						action: 'Cancel an edit task',
+						description: 'Cancel a task that has not started yet (DashScope endpoints)',
+					},
+					{
+						name: 'List Tasks',
+						value: 'listTasks',
+						action: 'List edit tasks',
+						description: 'List the tasks of the account in a time window (DashScope endpoints)',
+					},
 				],
 			},
 			...createEditTask.description,
 			...getTask.description,
+			...cancelTask.description,
+			...listTasks.description,
 			...waitProperties,
 			optionsProperty,
 		],

@@ -139,7 +139,8 @@ describe.each(errorCases)('$family answers $response.status', (errorCase) => {
 		emulator.failNext('submit', errorCase.response);
 		const { error, items } = await runNode({
 			credentials: credentialsFor(emulator, errorCase.family),
-			parameters: createParameters(),
+			// A 429 is retried within the timeout: a short one makes the first answer final.
+			parameters: createParameters({ options: { timeout: 0.3 } }),
 		});
 		expect(items).toEqual([]);
 		expect(error?.name).toBe('NodeApiError');
@@ -205,39 +206,42 @@ test('a submit answer without task_id is a clear error, never undefined in an ou
 	expect(error?.description).toContain('output.task_id: Required');
 });
 
-test('a 502 HTML page while waiting fails the item and names the task', async () => {
-	emulator.failNext('query', { status: 502, body: '<html>Bad Gateway</html>' });
+test('502 pages until the timeout fail the item, naming the task', async () => {
+	for (let i = 0; i < 20; i++) emulator.failNextWith('query', { type: 'html502' });
 	const { error } = await runNode({
 		credentials: credentialsFor(emulator, 'native'),
-		parameters: createParameters(),
+		parameters: createParameters({ options: { timeout: 1.5 } }),
 	});
 	const [taskId] = emulator.createdTaskIds;
-	expect(error?.message).toBe(`Reading task ${taskId} failed (HTTP 502): <html>Bad Gateway</html>`);
+	expect(error?.message).toContain(`Reading task ${taskId} failed (HTTP 502)`);
 	expect(error?.description).toContain('Try again in a few minutes');
+	expect(emulator.createdTaskIds).toHaveLength(1);
 });
 
-test('a malformed status body names the task and quotes the body', async () => {
-	emulator.failNext('query', { status: 200, body: '{"output": {"task_status": "RUNNING"' });
+test('malformed status bodies until the timeout name the task and quote the body', async () => {
+	for (let i = 0; i < 20; i++) emulator.failNextWith('query', { type: 'malformed' });
 	const { error } = await runNode({
 		credentials: credentialsFor(emulator, 'anyfast'),
-		parameters: createParameters(),
+		parameters: createParameters({ options: { timeout: 1.5 } }),
 	});
 	const [taskId] = emulator.createdTaskIds;
 	expect(error?.message).toBe(
 		`The HappyHorse API gave an unexpected answer to the status query of task ${taskId}`,
 	);
-	expect(error?.description).toContain('{"output": {"task_status": "RUNNING"');
+	expect(error?.description).toContain(
+		'HTTP 200 with "{"output": {"task_status":" (not valid JSON)',
+	);
 });
 
 test('an unreachable endpoint is a clear error without the key', async () => {
 	const { error } = await runNode({
+		parameters: createParameters({ options: { timeout: 0.3 } }),
 		credentials: {
 			apiKey: 'sk-secret-unreachable',
 			endpoint: 'custom',
 			baseUrl: 'http://127.0.0.1:9/api/v1',
 			apiFormat: 'native',
 		},
-		parameters: createParameters(),
 	});
 	expect(error?.message).toBe(
 		'Could not reach the HappyHorse API at 127.0.0.1:9: the connection was refused',

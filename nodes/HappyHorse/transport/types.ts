@@ -53,6 +53,21 @@ export interface MediaRules {
 	label: string;
 }
 
+export interface TaskListFilter {
+	startTime: Date;
+	endTime: Date;
+	status?: TaskStatus;
+	model?: string;
+	pageNo: number;
+	pageSize: number;
+}
+
+export interface TaskListPage {
+	tasks: IDataObject[];
+	total: number;
+	totalPages: number;
+}
+
 /**
  * One API family behind one small interface: operations call these and never learn which
  * family answers.
@@ -61,6 +76,18 @@ export interface HappyHorseApi {
 	readonly family: ApiFamily;
 	readonly baseUrl: string;
 	readonly mediaRules: MediaRules;
-	submitEditTask(request: EditTaskRequest, itemIndex: number): Promise<SubmittedTask>;
-	getTask(taskId: string, itemIndex: number): Promise<TaskSnapshot>;
+	submitEditTask(
+		request: EditTaskRequest,
+		itemIndex: number,
+		deadline?: number,
+	): Promise<SubmittedTask>;
+	/** `deadline` (epoch ms): retries of a failed read stop there. */
+	getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot>;
+	/** `detached`: not tied to the execution's cancel signal (clean-up after a stop). */
+	cancelTask(
+		taskId: string,
+		itemIndex: number,
+		detached?: boolean,
+	): Promise<{ requestId?: string }>;
+	listTasks(filter: TaskListFilter, itemIndex: number): Promise<TaskListPage>;
 }

@@ -1,0 +1,103 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../helpers/concurrency';
+import { asNodeError } from '../helpers/itemState';
+import { withTaskId } from '../helpers/taskErrors';
+import type { HappyHorseApi } from '../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 0385dc79-5ff8-4d82-bcb6-5e8ee3d5f2a1',
+		description:
+			'The task to cancel. Only a task that is still PENDING (waiting to start) can be canceled.',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['cancelTask'] } },
+	properties,
+);
+
+/**
+ * Cancels each item's task. DashScope cancels only PENDING tasks; when it refuses, the task is
+ * read once so the error can say what state it is in.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	api: HappyHorseApi,
+): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const outcomes = await mapWithConcurrency(items, 4, async (_, itemIndex) => {
+		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+		if (taskId === '') {
+			return {
+				itemIndex,
+				error: new NodeOperationError(this.getNode(), `Item ${itemIndex}: Task ID is empty`, {
+					itemIndex,
+				}),
+			};
+		}
+		let failure: unknown;
+		try {
+			const { requestId } = await api.cancelTask(taskId, itemIndex);
+			const json: IDataObject = { taskId, status: 'CANCELED' };
+			if (requestId) json.requestId = requestId;
+			return { itemIndex, json };
+		} catch (error) {
+			failure = error;
+		}
+		return {
+			itemIndex,
+			taskId,
+			error: await explainRefusal(this, api, taskId, itemIndex, failure),
+		};
+	});
+
+	const failed = outcomes.find((outcome) => outcome.error);
+	if (failed?.error && !this.continueOnFail()) throw failed.error;
+	return outcomes.map((outcome) => ({
+		json: outcome.json ?? {
+			taskId: outcome.taskId ?? null,
+			status: null,
+			error: outcome.error?.message,
+		},
+		pairedItem: { item: outcome.itemIndex },
+	}));
+}
+
+async function explainRefusal(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	taskId: string,
+	itemIndex: number,
+	failure: unknown,
+): Promise<Error> {
+	const code = (failure as { context?: { apiErrorCode?: string } })?.context?.apiErrorCode;
+	if (code !== 'UnsupportedOperation')
+		return withTaskId(asNodeError(ctx, failure, itemIndex), taskId);
+	let status = 'not PENDING';
+	try {
+		status = (await api.getTask(taskId, itemIndex)).status;
+	} catch {
+		// The refusal itself is what matters; without the status the message stays general.
+	}
+	return new NodeApiError(ctx.getNode(), { taskId, code } as never, {
+		message: `Task ${taskId} cannot be canceled: it is ${status}`,
+		description:
+			status === 'RUNNING'
+				? 'DashScope cancels only tasks that are still PENDING. A RUNNING task finishes (and is billed) anyway: collect it with Get Task.'
+				: 'DashScope cancels only tasks that are still PENDING.',
+		itemIndex,
+	});
+}

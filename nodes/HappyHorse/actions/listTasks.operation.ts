@@ -1,0 +1,145 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { asNodeError } from '../helpers/itemState';
+import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
+import type { HappyHorseApi, TaskStatus } from '../transport';
+import { TASK_STATUSES } from '../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Submitted After',
+		name: 'startTime',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Start of the time window. Empty: 24 hours before the end. The window may span 24 hours at most.',
+	},
+	{
+		displayName: 'Submitted Before',
+		name: 'endTime',
+		type: 'dateTime',
+		default: '',
+		description: 'End of the time window. Empty: now.',
+	},
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		default: '',
+		options: [
+			{ name: 'Any', value: '' },
+			...TASK_STATUSES.filter((status) => status !== 'UNKNOWN').map((status) => ({
+				name: status.charAt(0) + status.slice(1).toLowerCase(),
+				value: status,
+			})),
+		],
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'string',
+		default: DEFAULT_MODEL,
+		description: 'Only tasks of this model. Empty: every model of the account.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['listTasks'] } }, properties);
+
+const DAY_MS = 24 * 3600_000;
+const PAGE_SIZE = 100;
+
+function readDate(ctx: IExecuteFunctions, name: string, itemIndex: number): Date | undefined {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	if (value === '' || value === null || value === undefined) return undefined;
+	const date = new Date(String(value));
+	if (Number.isNaN(date.getTime())) {
+		const label = name === 'startTime' ? 'Submitted After' : 'Submitted Before';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex}: ${label} is not a date: "${String(value)}"`,
+			{
+				itemIndex,
+			},
+		);
+	}
+	return date;
+}
+
+/** Lists the account's tasks in a time window, page by page, as one item per task. */
+export async function execute(
+	this: IExecuteFunctions,
+	api: HappyHorseApi,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	const items = this.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let failure: unknown;
+		try {
+			const tasks = await listForItem(this, api, itemIndex);
+			output.push(...tasks.map((json) => ({ json, pairedItem: { item: itemIndex } })));
+		} catch (error) {
+			failure = error;
+		}
+		if (failure === undefined) continue;
+		const error = asNodeError(this, failure, itemIndex);
+		if (!this.continueOnFail()) throw error;
+		output.push({ json: { error: error.message }, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}
+
+async function listForItem(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const endTime = readDate(ctx, 'endTime', itemIndex) ?? new Date();
+	const startTime = readDate(ctx, 'startTime', itemIndex) ?? new Date(endTime.getTime() - DAY_MS);
+	if (endTime.getTime() - startTime.getTime() > DAY_MS || endTime < startTime) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex}: Submitted After and Submitted Before must span 0 to 24 hours`,
+			{ itemIndex, description: 'DashScope lists tasks of at most one day per call.' },
+		);
+	}
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? Infinity
+		: Math.max(1, Number(ctx.getNodeParameter('limit', itemIndex, 50)));
+	const status = (ctx.getNodeParameter('status', itemIndex, '') as TaskStatus | '') || undefined;
+	const model =
+		String(ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL) ?? '').trim() || undefined;
+
+	const tasks: IDataObject[] = [];
+	for (let pageNo = 1; tasks.length < limit; pageNo++) {
+		const page = await api.listTasks(
+			{ startTime, endTime, status, model, pageNo, pageSize: Math.min(PAGE_SIZE, limit) },
+			itemIndex,
+		);
+		tasks.push(...page.tasks);
+		if (page.tasks.length === 0 || pageNo >= page.totalPages) break;
+	}
+	return tasks.slice(0, limit);
+}

@@ -1,0 +1,75 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { RateLimiter } from './rateLimiter';
+import type { ApiRequest, RawResponse } from './request';
+import { sendApiRequest } from './request';
+import type { CallKind } from './retry';
+import { failureOf, withRetries } from './retry';
+
+/** The account's limits, shared by every call of one execution. */
+export interface ApiLimiters {
+	submit: RateLimiter;
+	query: RateLimiter;
+}
+
+export interface ApiCall<T> {
+	call: CallKind;
+	limiter: keyof ApiLimiters;
+	request: ApiRequest;
+	/** Turns the answer into a result, or throws the family's error for it. */
+	read: (response: RawResponse) => T;
+	/** Retries stop here (epoch ms); reads pass the item's timeout. */
+	deadline?: number;
+}
+
+/** Without a deadline of its own a call keeps retrying for about a minute: throttling clears by then. */
+const DEFAULT_RETRY_BUDGET_MS = 60_000;
+
+/** What both families share: rate limits, retries, the cancel signal. */
+export abstract class ApiClientBase {
+	constructor(
+		protected readonly ctx: IExecuteFunctions,
+		readonly baseUrl: string,
+		protected readonly limiters: ApiLimiters,
+	) {}
+
+	protected async send<T>(spec: ApiCall<T>, itemIndex: number): Promise<T> {
+		const signal = spec.request.signal === null ? undefined : this.ctx.getExecutionCancelSignal?.();
+		const startedAt = new Date();
+		let failed: unknown;
+		try {
+			return await withRetries(
+				async () => {
+					await this.limiters[spec.limiter].acquire(signal);
+					return spec.read(await sendApiRequest(this.ctx, spec.request, itemIndex));
+				},
+				{
+					call: spec.call,
+					deadline: spec.deadline ?? Date.now() + DEFAULT_RETRY_BUDGET_MS,
+					signal,
+				},
+			);
+		} catch (error) {
+			failed = error;
+		}
+		if (spec.call === 'write') explainAmbiguousWrite(failed, startedAt);
+		throw failed;
+	}
+}
+
+/**
+ * A write that failed after reaching the API may have acted: a submit may have created (and
+ * billed) a task. It is never repeated; the user is told how to check instead.
+ */
+function explainAmbiguousWrite(error: unknown, startedAt: Date): void {
+	const failure = failureOf(error);
+	if (!failure || failure.kind === 'throttled' || failure.kind === 'unsent') return;
+	const described = error as { description?: string | null; context?: Record<string, unknown> };
+	described.description = [
+		described.description,
+		`The request reached the API before it failed, so it may have taken effect: a submit may have created a task. It was not sent again, to avoid paying twice. Check with the List Tasks operation (tasks since ${startedAt.toISOString()}) before running this item again.`,
+	]
+		.filter(Boolean)
+		.join(' ');
+	if (described.context) described.context.mayHaveCreatedTask = true;
+}
