@@ -219,6 +219,46 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		);
 	});
 
+	test('several items wait at once: 8 jobs under the 5-running limit finish in about two waves', async () => {
+		emulator.sampleJobCount = 8;
+		emulator.taskScript = () => ({ durationMs: 3_000 });
+		const started = Date.now();
+		const execution = await run(example('edit-video-from-url-to-disk.json'));
+		const elapsed = Date.now() - started;
+		expect(execution.status).toBe('success');
+		expect(emulator.createdTaskIds).toHaveLength(8);
+		expect(outputOf(execution, 'Edit video').map((item) => item.json.status)).toEqual(
+			Array(8).fill('SUCCEEDED'),
+		);
+		// One after another would take 8 × 3 s; all at once under the limit, two waves of 3 s.
+		const starts = emulator.createdTaskIds.map((taskId) => emulator.taskTimes(taskId).startedAt!);
+		expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(8_000);
+		expect(elapsed).toBeLessThan(16_000);
+	});
+
+	test('a stop while waiting cancels the PENDING tasks and ends the execution', async () => {
+		emulator.sampleJobCount = 3;
+		emulator.limits.maxRunningTasks = 1;
+		emulator.taskScript = () => ({ durationMs: 120_000 });
+		const workflow = example('edit-video-from-url-to-disk.json');
+		const saved = await client.createWorkflow({ ...workflow, name: `stop ${Date.now()}` });
+		const executionId = await client.runWorkflow(saved, triggerNodeName(workflow));
+		while (emulator.requestsOf('query').length < 3) await new Promise((r) => setTimeout(r, 100));
+		await client.request('POST', `/rest/executions/${executionId}/stop`);
+		const execution = await client.waitForExecution(executionId, 60_000);
+		expect(execution.status).toBe('canceled');
+		const [, ...pending] = emulator.createdTaskIds;
+		for (
+			let waited = 0;
+			emulator.requestsOf('cancel').length < 2 && waited < 5_000;
+			waited += 100
+		) {
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		const canceled = emulator.requestsOf('cancel').map((request) => request.path.split('/')[4]);
+		expect(canceled.sort()).toEqual([...pending].sort());
+	});
+
 	test('continue-on-fail gives one output per input: the failed job carries its error', async () => {
 		emulator.taskScript = (body) =>
 			String(body.input.prompt).includes('beach')

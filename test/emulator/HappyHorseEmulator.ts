@@ -21,6 +21,8 @@ export interface RecordedRequest {
 	kind: 'submit' | 'query' | 'cancel' | 'list' | 'models' | 'download' | 'other';
 	/** Set for API routes. */
 	family?: Family;
+	/** When the request arrived (epoch ms): benchmarks measure detection lag with it. */
+	receivedAt: number;
 }
 
 export interface TaskScript {
@@ -528,6 +530,7 @@ export class HappyHorseEmulator {
 		this.faults.clear();
 		this.taskScript = () => ({});
 		this.limits = defaultLimits();
+		this.sampleJobCount = 2;
 		this.throttled.submit = 0;
 		this.throttled.query = 0;
 		for (const family of ['native', 'anyfast'] as const) {
@@ -547,6 +550,7 @@ export class HappyHorseEmulator {
 		const pathname = new URL(path, 'http://127.0.0.1').pathname;
 		const route = matchRoute(method, pathname);
 		const request: RecordedRequest = {
+			receivedAt: Date.now(),
 			method,
 			path,
 			headers: recordHeaders(req),
@@ -730,19 +734,31 @@ export class HappyHorseEmulator {
 	 * examples run end to end with nothing but this server.
 	 */
 	sampleJobs(): Array<{ videoUrl: string; imageUrl: string; prompt: string }> {
-		return [
+		const templates = [
 			{
-				videoUrl: `${this.origin}/samples/dance.mp4`,
-				imageUrl: `${this.origin}/samples/sweater.png`,
+				video: 'dance',
+				image: 'sweater',
 				prompt: 'Dress the person in the sweater from the picture',
 			},
 			{
-				videoUrl: `${this.origin}/samples/street.mp4`,
-				imageUrl: `${this.origin}/samples/beach.png`,
+				video: 'street',
+				image: 'beach',
 				prompt: 'Replace the background with the beach at sunset from the picture',
 			},
 		];
+		return Array.from({ length: this.sampleJobCount }, (_, index) => {
+			const template = templates[index % templates.length];
+			const suffix = index < templates.length ? '' : ` (take ${index + 1})`;
+			return {
+				videoUrl: `${this.origin}/samples/${template.video}.mp4`,
+				imageUrl: `${this.origin}/samples/${template.image}.png`,
+				prompt: `${template.prompt}${suffix}`,
+			};
+		});
 	}
+
+	/** How many jobs /samples/jobs.json lists; reset() restores 2. */
+	sampleJobCount = 2;
 
 	private handleSample(res: ServerResponse, pathname: string): void {
 		if (pathname === '/samples/jobs.json') {

@@ -76,7 +76,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			default: DEFAULT_POLL_INTERVAL_SECONDS,
 			typeOptions: { minValue: 0 },
-			description: 'How long to wait between two status checks of a task',
+			description:
+				'The longest wait between two status checks of a task. Checks start 1 s after each change of status and back off to this.',
 			displayOptions: whenWaiting,
 		},
 		{
