@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { TaskSnapshot } from '../transport';
 
-export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
