@@ -3,7 +3,7 @@
  * Anyfast new-api gateway) plus the result-file host, so tests can drive the node end to end
  * without a network or an account. Shapes follow /work/shared/API-NOTES.md.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export type Family = 'native' | 'anyfast';
@@ -16,10 +16,13 @@ export interface RecordedRequest {
 	headers: Record<string, string>;
 	/** Raw body as utf8 text ('' if none). */
 	body: string;
+	/** The body's exact bytes: binary-safe where `body` is not (multipart uploads). */
+	rawBody: Buffer;
 	/** JSON.parse(body) when it parses, else undefined. */
 	json?: unknown;
-	kind: 'submit' | 'query' | 'cancel' | 'list' | 'models' | 'download' | 'other';
-	/** Set for API routes. */
+	kind:
+		'submit' | 'query' | 'cancel' | 'list' | 'models' | 'download' | 'policy' | 'upload' | 'other';
+	/** Set for API routes (the upload host, like the result host, is no API route). */
 	family?: Family;
 	/** When the request arrived (epoch ms): benchmarks measure detection lag with it. */
 	receivedAt: number;
@@ -46,7 +49,7 @@ export interface ScriptedResponse {
 	headers?: Record<string, string>;
 }
 
-type ScriptableKind = 'submit' | 'query' | 'download' | 'cancel' | 'models';
+type ScriptableKind = 'submit' | 'query' | 'download' | 'cancel' | 'models' | 'policy' | 'upload';
 
 /** The request kinds a fault can be queued for. */
 export type FaultKind = ScriptableKind;
@@ -81,6 +84,51 @@ export interface EmulatorLimits {
 	queriesPerSecond?: number;
 	/** Time-based tasks RUNNING at once; further ones wait PENDING in submit order. */
 	maxRunningTasks: number;
+}
+
+/** An upload policy handed out by `GET /api/v1/uploads?action=getPolicy`. */
+export interface IssuedPolicy {
+	/** Base64 of the OSS policy document, as sent in the `policy` form field. */
+	policy: string;
+	/** Base64 HMAC-SHA1 of `policy`, as sent in the `Signature` form field. */
+	signature: string;
+	/** Keys uploaded with this policy must start with `uploadDir + '/'`. */
+	uploadDir: string;
+	/** The model the policy was asked for; its objects only work in submits for this model. */
+	model: string;
+	issuedAt: number;
+	/** Epoch ms after which OSS refuses the policy; a test may move it to simulate expiry. */
+	expiresAt: number;
+	/** Largest file the policy admits, in bytes. */
+	maxFileSizeBytes: number;
+}
+
+/** An object stored by `POST /oss-upload`, under its key. */
+export interface UploadedObject {
+	key: string;
+	/** The file part's content, byte for byte. */
+	bytes: Buffer;
+	/** The file part's Content-Type header, undefined when the part had none. */
+	contentType?: string;
+	/** The file part's `filename` parameter, undefined when the part had none. */
+	fileName?: string;
+	/** Names of all form parts in the order received, `file` included (last). */
+	fieldOrder: string[];
+	/** Values of the text fields, under their names as received. */
+	fields: Record<string, string>;
+	/** The model of the policy it was uploaded with. */
+	model: string;
+	uploadedAt: number;
+	/** Epoch ms after which `oss://key` is refused (48 h); a test may move it. */
+	expiresAt: number;
+}
+
+/** What getPolicy hands out; reset() restores the defaults. */
+export interface UploadSettings {
+	/** `max_file_size_mb` of new policies; larger files get 413 (fractions allowed, for tests). */
+	maxFileSizeMb: number;
+	/** `expire_in_seconds` of new policies. */
+	expireInSeconds: number;
 }
 
 export interface TaskTimes {
@@ -137,6 +185,18 @@ const NATIVE_TASKS_PATH = `${NATIVE_PREFIX}/tasks`;
 const ANYFAST_GENERATIONS_PATH = '/v1/video/generations';
 const ANYFAST_MODELS_PATH = '/v1/models';
 const MODEL_ID = 'happyhorse-1.0-video-edit';
+const NATIVE_UPLOADS_PATH = `${NATIVE_PREFIX}/uploads`;
+const OSS_UPLOAD_PATH = '/oss-upload';
+const OSS_ACCESS_KEY_ID = 'LTAI-emulator';
+const OSS_OBJECT_ACL = 'private';
+const OSS_FORBID_OVERWRITE = 'true';
+const OSS_BUCKET = 'dashscope-file-mgr';
+const OSS_HOST_ID = `${OSS_BUCKET}.oss-cn-beijing.aliyuncs.com`;
+const OSS_URL_SCHEME = 'oss://';
+const UPLOAD_CAPACITY_LIMIT_MB = 999999999;
+// Temporary files stay usable for 48 hours.
+const UPLOADED_OBJECT_TTL_MS = 48 * 60 * 60 * 1000;
+const BYTES_PER_MB = 1024 * 1024;
 
 const DEFAULT_STATUSES: Record<Family, string[]> = {
 	native: ['PENDING', 'RUNNING', 'SUCCEEDED'],
@@ -276,6 +336,10 @@ function validateSubmitBody(body: unknown, family: Family): string | undefined {
 		if (typeof item.url !== 'string' || item.url === '') {
 			return `input.media[${index}].url must be a non-empty string`;
 		}
+		if (family === 'anyfast' && item.url.startsWith(OSS_URL_SCHEME)) {
+			// The gateway's upstream account cannot read another account's temporary files.
+			return `input.media[${index}].url must be an http(s) URL, oss:// is not supported`;
+		}
 	}
 	if (videoCount !== 1) {
 		return `input.media must contain exactly 1 item of type video, got ${videoCount}`;
@@ -293,6 +357,10 @@ function matchRoute(method: string, pathname: string): RouteMatch {
 	if (method === 'POST' && pathname === NATIVE_SUBMIT_PATH)
 		return { kind: 'submit', family: 'native' };
 	if (method === 'GET' && pathname === NATIVE_TASKS_PATH) return { kind: 'list', family: 'native' };
+	if (method === 'GET' && pathname === NATIVE_UPLOADS_PATH) {
+		return { kind: 'policy', family: 'native' };
+	}
+	if (method === 'POST' && pathname === OSS_UPLOAD_PATH) return { kind: 'upload' };
 	const nativeTask = /^\/api\/v1\/tasks\/([^/]+)(\/cancel)?$/.exec(pathname);
 	if (nativeTask) {
 		const [, taskId, cancel] = nativeTask;
@@ -361,6 +429,10 @@ function sendJson(
 	send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 }
 
+function defaultUploadSettings(): UploadSettings {
+	return { maxFileSizeMb: 100, expireInSeconds: 300 };
+}
+
 function defaultLimits(): EmulatorLimits {
 	return { maxRunningTasks: DEFAULT_MAX_RUNNING_TASKS };
 }
@@ -373,6 +445,118 @@ function createsTask(fault: SubmitFault | undefined): boolean {
 		fault.type === 'status500AfterCreate' ||
 		(fault.type === 'reset' && 'afterCreate' in fault && fault.afterCreate)
 	);
+}
+
+/** One part of a multipart/form-data body. */
+interface FormPart {
+	/** The `name` parameter of its Content-Disposition. */
+	name: string;
+	/** The `filename` parameter, when present. */
+	fileName?: string;
+	/** Its Content-Type header, when present. */
+	contentType?: string;
+	/** Its content, a view into the request body. */
+	data: Buffer;
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+const DASH = 0x2d;
+
+/** The boundary of a multipart/form-data Content-Type, or undefined for anything else. */
+function multipartBoundary(contentType: string | undefined): string | undefined {
+	if (contentType === undefined) return undefined;
+	const [type, ...params] = contentType.split(';');
+	if (type.trim().toLowerCase() !== 'multipart/form-data') return undefined;
+	for (const param of params) {
+		const match = /^\s*boundary\s*=\s*(?:"([^"]+)"|(\S+))\s*$/i.exec(param);
+		const boundary = match?.[1] ?? match?.[2];
+		// RFC 2046: 1 to 70 characters.
+		if (boundary !== undefined && boundary.length <= 70) return boundary;
+	}
+	return undefined;
+}
+
+/** The parameters of a header value such as `form-data; name="a"; filename="b.mp4"`. */
+function headerParams(value: string): Record<string, string> {
+	const params: Record<string, string> = {};
+	const pattern = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
+	for (const match of value.matchAll(pattern)) {
+		const quoted = match[2]?.replace(/\\(.)/g, '$1');
+		params[match[1].toLowerCase()] = quoted ?? match[3].trim();
+	}
+	return params;
+}
+
+/**
+ * Splits a multipart/form-data body (RFC 7578) into its parts, working on bytes so binary
+ * content survives exactly. Returns a description of the problem when the body is malformed.
+ */
+function parseMultipart(body: Buffer, boundary: string): FormPart[] | string {
+	const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
+	// The first delimiter may open the body without the CRLF; a preamble before it is ignored.
+	let pos: number;
+	if (body.subarray(0, delimiter.length - 2).equals(delimiter.subarray(2))) {
+		pos = delimiter.length - 2;
+	} else {
+		const first = body.indexOf(delimiter);
+		if (first < 0) return 'the body does not contain the boundary';
+		pos = first + delimiter.length;
+	}
+	const parts: FormPart[] = [];
+	for (;;) {
+		if (body[pos] === DASH && body[pos + 1] === DASH) return parts;
+		// Transport padding may follow a delimiter.
+		while (body[pos] === 0x20 || body[pos] === 0x09) pos++;
+		if (!body.subarray(pos, pos + 2).equals(CRLF)) {
+			return 'a boundary is followed by neither CRLF nor "--"';
+		}
+		// Searching from the CRLF just read also finds the blank line of a part without headers.
+		const headerEnd = body.indexOf(HEADER_END, pos);
+		if (headerEnd < 0) return 'the headers of a part do not end';
+		const headers: Record<string, string> = {};
+		const headerText = body.subarray(pos + 2, Math.max(pos + 2, headerEnd)).toString('utf8');
+		for (const line of headerText === '' ? [] : headerText.split('\r\n')) {
+			const colon = line.indexOf(':');
+			if (colon <= 0) return `a part has the malformed header line "${line}"`;
+			headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+		}
+		const start = headerEnd + HEADER_END.length;
+		const end = body.indexOf(delimiter, start);
+		if (end < 0) return 'the body ends before the closing boundary';
+		const disposition = headers['content-disposition'] ?? '';
+		const params = headerParams(disposition);
+		if (!/^\s*form-data\s*(;|$)/i.test(disposition) || params.name === undefined) {
+			return 'a part has no Content-Disposition: form-data with a name';
+		}
+		const part: FormPart = { name: params.name, data: body.subarray(start, end) };
+		if (params.filename !== undefined) part.fileName = params.filename;
+		if (headers['content-type'] !== undefined) part.contentType = headers['content-type'];
+		parts.push(part);
+		pos = end + delimiter.length;
+	}
+}
+
+function escapeXml(text: string): string {
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
+}
+
+/** An error the way OSS answers one: XML with Code, Message, RequestId and HostId. */
+function sendOssError(res: ServerResponse, status: number, code: string, message: string): void {
+	const requestId = randomBytes(12).toString('hex').toUpperCase();
+	const xml =
+		'<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n' +
+		`  <Code>${escapeXml(code)}</Code>\n  <Message>${escapeXml(message)}</Message>\n` +
+		`  <RequestId>${requestId}</RequestId>\n  <HostId>${OSS_HOST_ID}</HostId>\n</Error>\n`;
+	send(res, status, xml, { 'content-type': 'application/xml', 'x-oss-request-id': requestId });
+}
+
+function policyConditionFailed(condition: unknown): string {
+	return `Invalid according to Policy: Policy Condition failed: ${JSON.stringify(condition)}`;
 }
 
 function nativeError(code: string, message: string): Record<string, string> {
@@ -401,6 +585,22 @@ export class HappyHorseEmulator {
 	/** How many 429s the rate limiter has sent, by limit. */
 	readonly throttled = { submit: 0, query: 0 };
 
+	/** What new upload policies allow; reset() restores 100 MB and 300 s. */
+	uploadSettings: UploadSettings = defaultUploadSettings();
+
+	/** Every upload policy handed out, in order. */
+	readonly issuedPolicies: IssuedPolicy[] = [];
+
+	/** What `POST /oss-upload` stored, by object key. */
+	readonly uploadedObjects = new Map<string, UploadedObject>();
+
+	/**
+	 * Whether a native submit's oss:// media must come with `X-DashScope-OssResourceResolve:
+	 * enable` and name a live object uploaded for the same model, as on DashScope. false accepts
+	 * any oss:// URL; reset() restores true.
+	 */
+	checkOssUrls = true;
+
 	private server: Server | undefined;
 	private port: number | undefined;
 	private readonly tasks = new Map<string, EmulatedTask>();
@@ -416,6 +616,8 @@ export class HappyHorseEmulator {
 	};
 	/** Aborts of the pending 'slow' waits, so stop() need not wait for them. */
 	private readonly pendingDelays = new Set<() => void>();
+	/** Signs upload policies, as the account's OSS AccessKey secret would. */
+	private readonly ossSecret = randomBytes(20).toString('hex');
 
 	constructor(options?: { apiKey?: string }) {
 		this.apiKey = options?.apiKey ?? DEFAULT_API_KEY;
@@ -533,6 +735,10 @@ export class HappyHorseEmulator {
 		this.sampleJobCount = 2;
 		this.throttled.submit = 0;
 		this.throttled.query = 0;
+		this.uploadSettings = defaultUploadSettings();
+		this.issuedPolicies.length = 0;
+		this.uploadedObjects.clear();
+		this.checkOssUrls = true;
 		for (const family of ['native', 'anyfast'] as const) {
 			this.queues[family] = { waiting: [], started: [], lastStart: 0 };
 			this.admitted[family] = { submit: [], query: [] };
@@ -544,7 +750,8 @@ export class HappyHorseEmulator {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const rawBody = (await readBody(req)).toString('utf8');
+		const rawBody = await readBody(req);
+		const text = rawBody.toString('utf8');
 		const method = req.method ?? 'GET';
 		const path = req.url ?? '/';
 		const pathname = new URL(path, 'http://127.0.0.1').pathname;
@@ -554,8 +761,9 @@ export class HappyHorseEmulator {
 			method,
 			path,
 			headers: recordHeaders(req),
-			body: rawBody,
-			json: parseJson(rawBody),
+			body: text,
+			rawBody,
+			json: parseJson(text),
 			kind: route.kind,
 		};
 		if (route.family) request.family = route.family;
@@ -628,6 +836,11 @@ export class HappyHorseEmulator {
 			this.handleDownload(res, route.taskId ?? '');
 			return;
 		}
+		if (route.kind === 'upload') {
+			// OSS authenticates the form's signature; an Authorization header plays no part.
+			this.handleUpload(res, request);
+			return;
+		}
 		if (route.kind === 'other' && method === 'GET' && pathname.startsWith('/samples/')) {
 			this.handleSample(res, pathname);
 			return;
@@ -681,6 +894,7 @@ export class HappyHorseEmulator {
 			if (route.kind === 'submit') this.handleNativeSubmit(res, request, afterCreate);
 			else if (route.kind === 'query') this.handleNativeQuery(res, taskId);
 			else if (route.kind === 'cancel') this.handleNativeCancel(res, taskId);
+			else if (route.kind === 'policy') this.handleGetPolicy(res, request);
 			else this.handleNativeList(res);
 		} else {
 			if (route.kind === 'submit') this.handleAnyfastSubmit(res, request, afterCreate);
@@ -927,6 +1141,11 @@ export class HappyHorseEmulator {
 			sendJson(res, 400, nativeError('InvalidParameter', problem));
 			return;
 		}
+		const ossProblem = this.ossMediaProblem(request);
+		if (ossProblem !== undefined) {
+			sendJson(res, 400, nativeError(ossProblem.code, ossProblem.message));
+			return;
+		}
 		const task = this.createTask('native', request.json as Record<string, unknown>, randomUUID());
 		if (afterCreate) {
 			afterCreate('native');
@@ -936,6 +1155,224 @@ export class HappyHorseEmulator {
 			output: { task_id: task.id, task_status: 'PENDING' },
 			request_id: randomUUID(),
 		});
+	}
+
+	/**
+	 * What is wrong with the oss:// media of a native submit, if anything: DashScope resolves them
+	 * only when asked to, and only to a live temporary file uploaded for the same model.
+	 */
+	private ossMediaProblem(request: RecordedRequest): { code: string; message: string } | undefined {
+		const body = request.json as Record<string, unknown>;
+		const media = (body.input as Record<string, unknown>).media as Array<{ url: string }>;
+		const ossUrls = media.map((item) => item.url).filter((url) => url.startsWith(OSS_URL_SCHEME));
+		if (ossUrls.length === 0 || !this.checkOssUrls) return undefined;
+		if (request.headers['x-dashscope-ossresourceresolve'] !== 'enable') {
+			return {
+				code: 'InvalidParameter.DataInspection',
+				message: 'The media format is not supported or incorrect for the data inspection.',
+			};
+		}
+		const now = Date.now();
+		for (const url of ossUrls) {
+			const object = this.uploadedObjects.get(url.slice(OSS_URL_SCHEME.length));
+			if (!object || object.model !== body.model || now > object.expiresAt) {
+				return { code: 'InvalidParameter', message: `The provided URL is invalid: ${url}` };
+			}
+		}
+		return undefined;
+	}
+
+	/** `GET /api/v1/uploads?action=getPolicy&model=…`: a signed policy for one upload to OSS. */
+	private handleGetPolicy(res: ServerResponse, request: RecordedRequest): void {
+		const query = new URL(request.path, 'http://127.0.0.1').searchParams;
+		if (query.get('action') !== 'getPolicy') {
+			sendJson(res, 400, nativeError('InvalidParameter', 'Parameter action must be getPolicy.'));
+			return;
+		}
+		const model = query.get('model') ?? '';
+		if (model === '') {
+			sendJson(res, 400, nativeError('InvalidParameter', 'Required parameter model is missing.'));
+			return;
+		}
+		const now = Date.now();
+		const { maxFileSizeMb, expireInSeconds } = this.uploadSettings;
+		const maxFileSizeBytes = Math.floor(maxFileSizeMb * BYTES_PER_MB);
+		const expiresAt = now + expireInSeconds * 1000;
+		const account = createHash('md5').update(this.apiKey).digest('hex');
+		const day = new Date(now + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+		const uploadDir = `dashscope-instant/${account}/${day}/${randomUUID()}`;
+		const document = {
+			expiration: new Date(expiresAt).toISOString(),
+			conditions: [
+				{ bucket: OSS_BUCKET },
+				['content-length-range', 0, maxFileSizeBytes],
+				['starts-with', '$key', `${uploadDir}/`],
+				{ 'x-oss-object-acl': OSS_OBJECT_ACL },
+				{ 'x-oss-forbid-overwrite': OSS_FORBID_OVERWRITE },
+			],
+		};
+		const policy = Buffer.from(JSON.stringify(document), 'utf8').toString('base64');
+		const signature = createHmac('sha1', this.ossSecret).update(policy).digest('base64');
+		this.issuedPolicies.push({
+			policy,
+			signature,
+			uploadDir,
+			model,
+			issuedAt: now,
+			expiresAt,
+			maxFileSizeBytes,
+		});
+		sendJson(res, 200, {
+			request_id: randomUUID(),
+			data: {
+				policy,
+				signature,
+				upload_dir: uploadDir,
+				upload_host: `${this.origin}${OSS_UPLOAD_PATH}`,
+				expire_in_seconds: expireInSeconds,
+				max_file_size_mb: maxFileSizeMb,
+				capacity_limit_mb: UPLOAD_CAPACITY_LIMIT_MB,
+				oss_access_key_id: OSS_ACCESS_KEY_ID,
+				x_oss_object_acl: OSS_OBJECT_ACL,
+				x_oss_forbid_overwrite: OSS_FORBID_OVERWRITE,
+			},
+		});
+	}
+
+	/** `POST /oss-upload`: an OSS PostObject form, checked against the policy it carries. */
+	private handleUpload(res: ServerResponse, request: RecordedRequest): void {
+		const boundary = multipartBoundary(request.headers['content-type']);
+		const parts = boundary === undefined ? undefined : parseMultipart(request.rawBody, boundary);
+		if (parts === undefined || typeof parts === 'string') {
+			const reason = parts ?? 'the Content-Type is not multipart/form-data with a boundary';
+			sendOssError(
+				res,
+				400,
+				'MalformedPOSTRequest',
+				`The body of your POST request is not well-formed multipart/form-data: ${reason}.`,
+			);
+			return;
+		}
+		const file = parts[parts.length - 1];
+		const fileParts = parts.filter((part) => part.name.toLowerCase() === 'file');
+		if (fileParts.length !== 1 || file?.name.toLowerCase() !== 'file') {
+			const message =
+				fileParts.length === 0
+					? 'The form has no file field.'
+					: 'The file field must be the last field in the form, and the only one.';
+			sendOssError(res, 400, 'InvalidArgument', message);
+			return;
+		}
+		const fields: Record<string, string> = {};
+		const byName = new Map<string, string>();
+		for (const part of parts.slice(0, -1)) {
+			const name = part.name.toLowerCase();
+			if (byName.has(name)) {
+				sendOssError(res, 400, 'InvalidArgument', `The form has the field ${part.name} twice.`);
+				return;
+			}
+			const value = part.data.toString('utf8');
+			fields[part.name] = value;
+			byName.set(name, value);
+		}
+		for (const required of ['OSSAccessKeyId', 'Signature', 'policy', 'key']) {
+			if (!byName.get(required.toLowerCase())) {
+				sendOssError(res, 400, 'InvalidArgument', `The form has no ${required} field.`);
+				return;
+			}
+		}
+		if (byName.get('ossaccesskeyid') !== OSS_ACCESS_KEY_ID) {
+			sendOssError(
+				res,
+				403,
+				'InvalidAccessKeyId',
+				'The OSS Access Key Id you provided does not exist in our records.',
+			);
+			return;
+		}
+		const issued = this.issuedPolicies.find((policy) => policy.policy === byName.get('policy'));
+		if (!issued || issued.signature !== byName.get('signature')) {
+			sendOssError(
+				res,
+				403,
+				'SignatureDoesNotMatch',
+				'The request signature we calculated does not match the signature you provided. ' +
+					'Check your key and signing method.',
+			);
+			return;
+		}
+		if (Date.now() > issued.expiresAt) {
+			sendOssError(res, 403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
+			return;
+		}
+		const key = byName.get('key') ?? '';
+		const prefix = `${issued.uploadDir}/`;
+		if (!key.startsWith(prefix)) {
+			sendOssError(
+				res,
+				403,
+				'AccessDenied',
+				policyConditionFailed(['starts-with', '$key', prefix]),
+			);
+			return;
+		}
+		for (const [name, expected] of [
+			['x-oss-object-acl', OSS_OBJECT_ACL],
+			['x-oss-forbid-overwrite', OSS_FORBID_OVERWRITE],
+		]) {
+			if (byName.get(name) !== expected) {
+				sendOssError(res, 403, 'AccessDenied', policyConditionFailed({ [name]: expected }));
+				return;
+			}
+		}
+		if (file.data.length > issued.maxFileSizeBytes) {
+			sendOssError(
+				res,
+				413,
+				'EntityTooLarge',
+				`Your proposed upload exceeds the maximum allowed size of ${issued.maxFileSizeBytes} bytes.`,
+			);
+			return;
+		}
+		if (this.uploadedObjects.has(key) && byName.get('x-oss-forbid-overwrite') === 'true') {
+			sendOssError(
+				res,
+				409,
+				'FileAlreadyExists',
+				'The object you specified already exists and can not be overwritten.',
+			);
+			return;
+		}
+		const bytes = Buffer.from(file.data);
+		const now = Date.now();
+		const object: UploadedObject = {
+			key,
+			bytes,
+			fieldOrder: parts.map((part) => part.name),
+			fields,
+			model: issued.model,
+			uploadedAt: now,
+			expiresAt: now + UPLOADED_OBJECT_TTL_MS,
+		};
+		if (file.contentType !== undefined) object.contentType = file.contentType;
+		if (file.fileName !== undefined) object.fileName = file.fileName;
+		this.uploadedObjects.set(key, object);
+		const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
+		const headers = { etag, 'x-oss-request-id': randomBytes(12).toString('hex').toUpperCase() };
+		// As OSS: 200 and 204 answer an empty body, 201 an XML receipt, anything else means 204.
+		const status = byName.get('success_action_status');
+		if (status === '200') {
+			send(res, 200, '', headers);
+		} else if (status === '201') {
+			const xml =
+				'<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>\n' +
+				`  <Bucket>${OSS_BUCKET}</Bucket>\n` +
+				`  <Location>${escapeXml(`${this.origin}${OSS_UPLOAD_PATH}/${key}`)}</Location>\n` +
+				`  <Key>${escapeXml(key)}</Key>\n  <ETag>${escapeXml(etag)}</ETag>\n</PostResponse>\n`;
+			send(res, 201, xml, { ...headers, 'content-type': 'application/xml' });
+		} else {
+			send(res, 204, '', headers);
+		}
 	}
 
 	private handleNativeQuery(res: ServerResponse, taskId: string): void {

@@ -317,3 +317,289 @@ describe('HappyHorseEmulator faults', () => {
 		await expect(pending).rejects.toThrow();
 	});
 });
+
+describe('HappyHorseEmulator temporary upload', () => {
+	const model = 'happyhorse-1.0-video-edit';
+	const submitUrl = () =>
+		`${emulator.nativeBaseUrl}/services/aigc/video-generation/video-synthesis`;
+	const ossHeader = { 'x-dashscope-ossresourceresolve': 'enable' };
+
+	async function getPolicy(forModel = model) {
+		const query = new URLSearchParams({ action: 'getPolicy', model: forModel });
+		const { status, json } = await call('GET', `${emulator.nativeBaseUrl}/uploads?${query}`);
+		expect(status).toBe(200);
+		return json.data as Record<string, any>;
+	}
+
+	/** The form the DashScope SDK posts, fields in its order and the file last. */
+	function uploadForm(
+		policy: Record<string, any>,
+		file: Blob,
+		fileName: string,
+		overrides: Record<string, string> = {},
+	): FormData {
+		const form = new FormData();
+		const fields: Record<string, string> = {
+			OSSAccessKeyId: policy.oss_access_key_id,
+			Signature: policy.signature,
+			policy: policy.policy,
+			key: `${policy.upload_dir}/${fileName}`,
+			'x-oss-object-acl': policy.x_oss_object_acl,
+			'x-oss-forbid-overwrite': policy.x_oss_forbid_overwrite,
+			success_action_status: '200',
+			...overrides,
+		};
+		for (const [name, value] of Object.entries(fields)) form.append(name, value);
+		form.append('file', file, fileName);
+		return form;
+	}
+
+	async function upload(policy: Record<string, any>, form: FormData) {
+		const response = await fetch(policy.upload_host as string, { method: 'POST', body: form });
+		return {
+			status: response.status,
+			contentType: response.headers.get('content-type'),
+			text: await response.text(),
+		};
+	}
+
+	const submitWith = async (videoUrl: string, headers: Record<string, string> = ossHeader) =>
+		call(
+			'POST',
+			submitUrl(),
+			{ ...asyncHeader, ...headers },
+			{
+				...body,
+				input: {
+					...body.input,
+					media: [{ ...body.input.media[0], url: videoUrl }, body.input.media[1]],
+				},
+			},
+		);
+
+	it('gets a policy, uploads a file to it and submits its oss:// URL', async () => {
+		const policy = await getPolicy();
+		expect(policy).toMatchObject({
+			upload_host: `${emulator.origin}/oss-upload`,
+			expire_in_seconds: 300,
+			max_file_size_mb: 100,
+			capacity_limit_mb: 999999999,
+			oss_access_key_id: 'LTAI-emulator',
+			x_oss_object_acl: 'private',
+			x_oss_forbid_overwrite: 'true',
+		});
+		expect(policy.upload_dir).toMatch(
+			/^dashscope-instant\/[0-9a-f]{32}\/\d{4}-\d\d-\d\d\/[0-9a-f-]{36}$/,
+		);
+		const document = JSON.parse(Buffer.from(policy.policy, 'base64').toString('utf8'));
+		expect(document.conditions).toContainEqual(['starts-with', '$key', `${policy.upload_dir}/`]);
+		expect(emulator.issuedPolicies).toEqual([
+			expect.objectContaining({
+				policy: policy.policy,
+				signature: policy.signature,
+				uploadDir: policy.upload_dir,
+				model,
+			}),
+		]);
+		expect(emulator.requestsOf('policy')).toHaveLength(1);
+
+		const bytes = Buffer.from('not really an mp4, but bytes all the same');
+		const form = uploadForm(policy, new Blob([bytes], { type: 'video/mp4' }), 'clip one.mp4');
+		expect(await upload(policy, form)).toEqual({ status: 200, contentType: null, text: '' });
+		const key = `${policy.upload_dir}/clip one.mp4`;
+		const object = emulator.uploadedObjects.get(key);
+		expect(object?.bytes.equals(bytes)).toBe(true);
+		expect(object).toMatchObject({ contentType: 'video/mp4', fileName: 'clip one.mp4', model });
+		expect(object?.fieldOrder).toEqual([
+			'OSSAccessKeyId',
+			'Signature',
+			'policy',
+			'key',
+			'x-oss-object-acl',
+			'x-oss-forbid-overwrite',
+			'success_action_status',
+			'file',
+		]);
+		expect(emulator.requestsOf('upload')[0].headers.authorization).toBeUndefined();
+
+		const submitted = await submitWith(`oss://${key}`);
+		expect(submitted.status).toBe(200);
+		expect(emulator.createdTaskIds).toEqual([submitted.json.output.task_id]);
+	});
+
+	it('refuses a form whose file is not last, a wrong signature and a key outside the dir', async () => {
+		const policy = await getPolicy();
+		const file = new Blob(['x'], { type: 'image/png' });
+		const fileFirst = new FormData();
+		fileFirst.append('file', file, 'a.png');
+		uploadForm(policy, file, 'a.png').forEach((value, name) => {
+			if (name !== 'file') fileFirst.append(name, value);
+		});
+		const notLast = await upload(policy, fileFirst);
+		expect([notLast.status, notLast.contentType]).toEqual([400, 'application/xml']);
+		expect(notLast.text).toMatch(
+			/<Error>\s*<Code>InvalidArgument<\/Code>\s*<Message>.+<\/Message>/,
+		);
+
+		const forged = await upload(policy, uploadForm(policy, file, 'a.png', { Signature: 'AAAA' }));
+		expect([forged.status, forged.text]).toEqual([
+			403,
+			expect.stringContaining('<Code>SignatureDoesNotMatch</Code>'),
+		]);
+		const outside = uploadForm(policy, file, 'a.png', { key: 'dashscope-instant/other/a.png' });
+		const escaped = await upload(policy, outside);
+		expect([escaped.status, escaped.text]).toEqual([
+			403,
+			expect.stringContaining('<Code>AccessDenied</Code>'),
+		]);
+		// A sibling dir sharing the prefix is outside too.
+		const sibling = uploadForm(policy, file, 'a.png', { key: `${policy.upload_dir}x/a.png` });
+		expect((await upload(policy, sibling)).status).toBe(403);
+		expect(emulator.uploadedObjects.size).toBe(0);
+	});
+
+	it('refuses overwrites, files over the limit and expired policies', async () => {
+		emulator.uploadSettings.maxFileSizeMb = 1 / 1024; // 1 KiB
+		const policy = await getPolicy();
+		expect(policy.max_file_size_mb).toBe(1 / 1024);
+		const small = new Blob([Buffer.alloc(1024)]);
+		expect((await upload(policy, uploadForm(policy, small, 'a.bin'))).status).toBe(200);
+		const again = await upload(policy, uploadForm(policy, small, 'a.bin'));
+		expect([again.status, again.text]).toEqual([
+			409,
+			expect.stringContaining('<Code>FileAlreadyExists</Code>'),
+		]);
+		const large = await upload(policy, uploadForm(policy, new Blob([Buffer.alloc(1025)]), 'b'));
+		expect([large.status, large.text]).toEqual([
+			413,
+			expect.stringContaining('<Code>EntityTooLarge</Code>'),
+		]);
+		emulator.issuedPolicies[0].expiresAt = Date.now() - 1;
+		const expired = await upload(policy, uploadForm(policy, small, 'c.bin'));
+		expect([expired.status, expired.text]).toEqual([
+			403,
+			expect.stringContaining('Policy expired'),
+		]);
+		expect([...emulator.uploadedObjects.keys()]).toEqual([`${policy.upload_dir}/a.bin`]);
+	});
+
+	it('needs the key and a model for a policy; faults apply to both kinds', async () => {
+		const base = emulator.nativeBaseUrl;
+		const noModel = await call('GET', `${base}/uploads?action=getPolicy&model=`);
+		expect([noModel.status, noModel.json.code]).toEqual([400, 'InvalidParameter']);
+		const noKey = await fetch(`${base}/uploads?action=getPolicy&model=${model}`);
+		expect(noKey.status).toBe(401);
+		emulator.failNextWith('policy', { type: 'html502' });
+		expect((await fetch(`${base}/uploads?action=getPolicy&model=${model}`)).status).toBe(502);
+		const policy = await getPolicy();
+		emulator.failNextWith('upload', { type: 'reset' });
+		const form = uploadForm(policy, new Blob(['x']), 'x.bin');
+		await expect(fetch(policy.upload_host, { method: 'POST', body: form })).rejects.toThrow();
+		expect(emulator.requestsOf('upload')).toHaveLength(1);
+		// A stray Authorization header is accepted, and recorded for tests to catch.
+		const leaky = await fetch(policy.upload_host, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${emulator.apiKey}` },
+			body: uploadForm(policy, new Blob(['x']), 'x.bin'),
+		});
+		expect(leaky.status).toBe(200);
+		expect(emulator.requestsOf('upload')[1].headers.authorization).toBe(
+			`Bearer ${emulator.apiKey}`,
+		);
+		emulator.reset();
+		expect([emulator.issuedPolicies.length, emulator.uploadedObjects.size]).toEqual([0, 0]);
+		expect(emulator.uploadSettings).toEqual({ maxFileSizeMb: 100, expireInSeconds: 300 });
+	});
+
+	it('resolves oss:// only with the header, for a known key of the same model', async () => {
+		const policy = await getPolicy();
+		await upload(policy, uploadForm(policy, new Blob(['v'], { type: 'video/mp4' }), 'v.mp4'));
+		const url = `oss://${policy.upload_dir}/v.mp4`;
+		const noHeader = await submitWith(url, {});
+		expect([noHeader.status, noHeader.json]).toEqual([
+			400,
+			{
+				code: 'InvalidParameter.DataInspection',
+				message: 'The media format is not supported or incorrect for the data inspection.',
+				request_id: expect.any(String),
+			},
+		]);
+		const unknown = await submitWith(`oss://${policy.upload_dir}/missing.mp4`);
+		expect([unknown.status, unknown.json.code, unknown.json.message]).toEqual([
+			400,
+			'InvalidParameter',
+			`The provided URL is invalid: oss://${policy.upload_dir}/missing.mp4`,
+		]);
+		const other = await getPolicy('wan2.1-t2v-turbo');
+		await upload(other, uploadForm(other, new Blob(['w']), 'w.mp4'));
+		const wrongModel = await submitWith(`oss://${other.upload_dir}/w.mp4`);
+		expect([wrongModel.status, wrongModel.json.code]).toEqual([400, 'InvalidParameter']);
+		emulator.uploadedObjects.get(`${policy.upload_dir}/v.mp4`)!.expiresAt = Date.now() - 1;
+		expect((await submitWith(url)).status).toBe(400);
+		const anyfast = await call(
+			'POST',
+			`${emulator.anyfastBaseUrl}/v1/video/generations`,
+			{},
+			{
+				...body,
+				input: { ...body.input, media: [{ type: 'video', url }, body.input.media[1]] },
+			},
+		);
+		expect([anyfast.status, anyfast.json.error.code]).toEqual([400, 'invalid_request']);
+		expect(emulator.createdTaskIds).toHaveLength(0);
+		// The opt-out takes any oss:// URL, header or not; reset() turns the checks back on.
+		emulator.checkOssUrls = false;
+		expect((await submitWith('oss://anything/at/all.mp4', {})).status).toBe(200);
+		emulator.reset();
+		expect(emulator.checkOssUrls).toBe(true);
+	});
+
+	it('keeps binary content byte-exact, CRLFs and boundary-looking bytes included', async () => {
+		const policy = await getPolicy();
+		const tricky = Buffer.concat([
+			Buffer.from('\r\n--\r\n\r\n------formdata-undici-0123456789\r\n--\r\n', 'latin1'),
+			Buffer.from(Array.from({ length: 256 }, (_, index) => index)),
+			Buffer.from('\r\nContent-Disposition: form-data; name="key"\r\n\r\nevil\r\n', 'latin1'),
+			Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0d, 0x0a]),
+		]);
+		await upload(policy, uploadForm(policy, new Blob([tricky]), 'tricky.bin'));
+		expect(emulator.uploadedObjects.get(`${policy.upload_dir}/tricky.bin`)?.bytes).toEqual(tricky);
+
+		// A hand-made body whose content holds its own boundary, just not after a CRLF.
+		const boundary = 'b0undary';
+		const content = Buffer.from(`--${boundary}\r\n-${boundary}\r\n\r\nX--${boundary}--`);
+		const fields = Object.entries({
+			OSSAccessKeyId: policy.oss_access_key_id,
+			Signature: policy.signature,
+			policy: policy.policy,
+			key: `${policy.upload_dir}/own.bin`,
+			'x-oss-object-acl': 'private',
+			'x-oss-forbid-overwrite': 'true',
+		});
+		const raw = Buffer.concat([
+			Buffer.from('preamble\r\n'),
+			...fields.map(([name, value]) =>
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+				),
+			),
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="own.bin"\r\n` +
+					'Content-Type: application/octet-stream\r\n\r\n',
+			),
+			content,
+			Buffer.from(`\r\n--${boundary}--\r\n`),
+		]);
+		const response = await fetch(policy.upload_host, {
+			method: 'POST',
+			headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` },
+			body: raw,
+		});
+		// No success_action_status: OSS answers 204.
+		expect(response.status).toBe(204);
+		const own = emulator.uploadedObjects.get(`${policy.upload_dir}/own.bin`);
+		expect(own?.bytes).toEqual(content);
+		expect(own?.contentType).toBe('application/octet-stream');
+		expect(emulator.requestsOf('upload')[1].rawBody).toEqual(raw);
+	});
+});

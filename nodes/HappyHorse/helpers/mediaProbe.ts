@@ -1,0 +1,911 @@
+/**
+ * Pre-flight media checks without decoding and without a runtime dependency.
+ *
+ * Reads only container headers: the ISO base media file format boxes of an MP4/MOV (ftyp,
+ * moov → mvhd, trak → tkhd, mdia → mdhd, hdlr, minf → stbl → stsd, stts), the PNG IHDR chunk,
+ * the JPEG SOFn marker and the WEBP VP8/VP8L/VP8X header. Nothing here throws on garbage or
+ * truncated input: an unreadable fact is left undefined, and every loop and read is bounded.
+ *
+ * The rules are the ones in API-NOTES.md. A fact that could not be read is not a problem
+ * (unknown is not wrong), except an unknown format.
+ */
+
+export type MediaKind = 'video' | 'image';
+
+export interface VideoFacts {
+	container: 'mp4' | 'mov';
+	/**
+	 * Movie duration: mvhd, else the video track's mdhd. For a fragmented file only mvex/mehd
+	 * (often absent: then unknown), since moov describes only the samples before the first moof.
+	 */
+	durationSeconds?: number;
+	/** Coded size from the sample entry (stsd); the track header (tkhd) when that is missing. */
+	width?: number;
+	height?: number;
+	/** Average frame rate of the video track: samples / (track duration / timescale). */
+	frameRate?: number;
+	/** Sample entry fourcc of the video track, e.g. 'avc1', 'hvc1', 'mp4v'. */
+	codec?: string;
+	/** true when the moov box comes after the media data (mdat): not "fast start". */
+	moovAtEnd?: boolean;
+	/** Whether moov holds a video track; undefined when moov was not read whole. */
+	hasVideoTrack?: boolean;
+	/** true for a fragmented MP4 (moov has mvex): its samples are mostly in moof boxes. */
+	fragmented?: boolean;
+}
+
+export interface ImageFacts {
+	format: 'jpeg' | 'png' | 'webp';
+	width?: number;
+	height?: number;
+}
+
+export interface MediaProblem {
+	/** What is wrong: 'format', 'codec', 'duration', 'frameRate', 'longSide', 'shortSide', 'size' or 'videoTrack'. */
+	field: string;
+	/** The value found, human-readable, e.g. '2.0 s'. */
+	value: string;
+	/** The rule, human-readable, e.g. '3–60 s'. */
+	limit: string;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The API's rules (API-NOTES.md). Sizes are read as MiB (1 MB = 1,048,576 bytes): where the
+ * unit is unclear the check is the lenient one, so a file the API accepts is never refused here.
+ */
+export const MEDIA_LIMITS: {
+	video: {
+		maxBytes: number;
+		minSeconds: number;
+		maxSeconds: number;
+		maxLongSide: number;
+		minShortSide: number;
+		minFrameRate: number;
+		codecs: string[];
+	};
+	image: { maxBytes: number; minSide: number };
+} = {
+	video: {
+		maxBytes: 100 * MIB,
+		minSeconds: 3,
+		maxSeconds: 60,
+		maxLongSide: 4096,
+		minShortSide: 360,
+		/** Exclusive: the frame rate must be MORE than this. */
+		minFrameRate: 8,
+		codecs: ['avc1', 'avc3'],
+	},
+	image: { maxBytes: 20 * MIB, minSide: 300 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Bounds
+
+/** Top-level boxes walked before giving up (a fragmented file has a moof + mdat per fragment). */
+const MAX_TOP_LEVEL_BOXES = 100_000;
+/** Children of one box walked before giving up. */
+const MAX_CHILD_BOXES = 4096;
+/** Tracks looked at in one moov. */
+const MAX_TRACKS = 64;
+/** stts entries summed (beyond this the frame rate is left unknown). */
+const MAX_STTS_ENTRIES = 1_000_000;
+/** The most of a moov box that is read. */
+const MAX_MOOV_BYTES = 64 * MIB;
+/** How far into a buffer the moov fallback scan and the JPEG marker walk go. */
+const MAX_SCAN_BYTES = 64 * MIB;
+/** JPEG segments walked before giving up. */
+const MAX_JPEG_SEGMENTS = 4096;
+/** PNG chunks walked to find IHDR (it must be first; iPhone PNGs put CgBI before it). */
+const MAX_PNG_CHUNKS = 8;
+
+// ---------------------------------------------------------------------------------------------
+// Byte reading (each returns undefined when the bytes are not there)
+
+function u8(b: Uint8Array, o: number): number | undefined {
+	return o >= 0 && o < b.length ? b[o] : undefined;
+}
+
+function u16be(b: Uint8Array, o: number): number | undefined {
+	if (o < 0 || o + 2 > b.length) return undefined;
+	return (b[o] << 8) | b[o + 1];
+}
+
+function u16le(b: Uint8Array, o: number): number | undefined {
+	if (o < 0 || o + 2 > b.length) return undefined;
+	return b[o] | (b[o + 1] << 8);
+}
+
+function u24le(b: Uint8Array, o: number): number | undefined {
+	if (o < 0 || o + 3 > b.length) return undefined;
+	return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+}
+
+function u32be(b: Uint8Array, o: number): number | undefined {
+	if (o < 0 || o + 4 > b.length) return undefined;
+	return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+}
+
+function u32le(b: Uint8Array, o: number): number | undefined {
+	if (o < 0 || o + 4 > b.length) return undefined;
+	return b[o + 3] * 0x1000000 + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]);
+}
+
+/** A 64-bit big-endian integer, undefined beyond Number.MAX_SAFE_INTEGER. */
+function u64be(b: Uint8Array, o: number): number | undefined {
+	const hi = u32be(b, o);
+	const lo = u32be(b, o + 4);
+	if (hi === undefined || lo === undefined || hi >= 0x200000) return undefined;
+	return hi * 0x100000000 + lo;
+}
+
+function fourcc(b: Uint8Array, o: number): string | undefined {
+	if (o < 0 || o + 4 > b.length) return undefined;
+	return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
+}
+
+function startsWith(b: Uint8Array, o: number, sig: readonly number[]): boolean {
+	if (o < 0 || o + sig.length > b.length) return false;
+	for (let i = 0; i < sig.length; i++) if (b[o + i] !== sig[i]) return false;
+	return true;
+}
+
+function isAscii(s: string, o: number, b: Uint8Array): boolean {
+	return startsWith(
+		b,
+		o,
+		Array.from(s, (c) => c.charCodeAt(0)),
+	);
+}
+
+function positive(n: number | undefined): number | undefined {
+	return n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sniffing
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
+
+/** ftyp major brands of HEIF/AVIF still images, which are ISO BMFF but not video. */
+const IMAGE_BRANDS = new Set([
+	'heic',
+	'heix',
+	'heim',
+	'heis',
+	'hevc',
+	'hevx',
+	'mif1',
+	'msf1',
+	'avif',
+	'avis',
+	'avio',
+]);
+
+/** Top-level box types a QuickTime file without ftyp may start with. */
+const LEGACY_QT_FIRST_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
+
+/** Sniffs the format from the first bytes (ftyp brand 'qt  ' → mov; other ftyp → mp4; FFD8FF → jpeg; PNG signature; RIFF....WEBP). undefined if unknown. */
+export function sniffFormat(head: Uint8Array): 'mp4' | 'mov' | 'jpeg' | 'png' | 'webp' | undefined {
+	if (!(head instanceof Uint8Array)) return undefined;
+	if (startsWith(head, 0, [0xff, 0xd8, 0xff])) return 'jpeg';
+	if (startsWith(head, 0, PNG_SIGNATURE)) return 'png';
+	if (isAscii('RIFF', 0, head) && isAscii('WEBP', 8, head)) return 'webp';
+	const type = fourcc(head, 4);
+	const size = u32be(head, 0);
+	if (type === 'ftyp') {
+		const brand = fourcc(head, 8);
+		if (brand === undefined || size === undefined || (size !== 0 && size < 12)) return undefined;
+		if (brand === 'qt  ') return 'mov';
+		if (IMAGE_BRANDS.has(brand)) return undefined;
+		return 'mp4';
+	}
+	// A classic QuickTime movie has no ftyp: it starts with one of its usual top-level boxes.
+	if (type !== undefined && size !== undefined && LEGACY_QT_FIRST_BOXES.has(type)) {
+		if (size === 0 || size === 1 || size >= 8) return 'mov';
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ISO BMFF boxes
+
+interface Box {
+	type: string;
+	/** Offset of the box (its size field) in the buffer it was read from. */
+	start: number;
+	headerSize: number;
+	/** Declared size including the header (size==0 resolved to the end of the parent). */
+	size: number;
+}
+
+/**
+ * Reads a box header at `o` of `b`. `parentEnd` is the bound the box must fit in and, unless
+ * `sizeZeroEnd` is given, where size==0 ("to the end") ends. The body may extend beyond `b`.
+ */
+function readBoxHeader(
+	b: Uint8Array,
+	o: number,
+	parentEnd: number,
+	sizeZeroEnd = parentEnd,
+): Box | undefined {
+	if (o + 8 > parentEnd) return undefined;
+	let size = u32be(b, o);
+	const type = fourcc(b, o + 4);
+	if (size === undefined || type === undefined) return undefined;
+	let headerSize = 8;
+	if (size === 1) {
+		size = u64be(b, o + 8);
+		headerSize = 16;
+		if (size === undefined) return undefined;
+	} else if (size === 0) {
+		size = sizeZeroEnd - o;
+	}
+	if (size < headerSize || o + size > parentEnd) return undefined;
+	return { type, start: o, headerSize, size };
+}
+
+/** The children of the box body b[start, end), clipped to the buffer; stops at the first bad header. */
+function children(b: Uint8Array, start: number, end: number): Box[] {
+	const out: Box[] = [];
+	const limit = Math.min(end, b.length);
+	let o = start;
+	for (let i = 0; i < MAX_CHILD_BOXES && o + 8 <= limit; i++) {
+		const box = readBoxHeader(b, o, end);
+		if (!box) break;
+		out.push(box);
+		o += box.size;
+	}
+	return out;
+}
+
+function childrenOf(b: Uint8Array, box: Box, skip = 0): Box[] {
+	return children(b, box.start + box.headerSize + skip, box.start + box.size);
+}
+
+function find(boxes: Box[], type: string): Box | undefined {
+	return boxes.find((x) => x.type === type);
+}
+
+/** Offset of the body of a full box (after version and flags) and its version. */
+function fullBox(b: Uint8Array, box: Box): { version: number; body: number } | undefined {
+	const version = u8(b, box.start + box.headerSize);
+	if (version === undefined) return undefined;
+	return { version, body: box.start + box.headerSize + 4 };
+}
+
+/** Reads timescale and duration from mvhd or mdhd (same layout up to the duration). */
+function timescaleAndDuration(
+	b: Uint8Array,
+	box: Box | undefined,
+): { timescale?: number; duration?: number } {
+	if (!box) return {};
+	const fb = fullBox(b, box);
+	if (!fb) return {};
+	if (fb.version === 1) {
+		return { timescale: u32be(b, fb.body + 16), duration: u64be(b, fb.body + 20) };
+	}
+	if (fb.version === 0) {
+		const duration = u32be(b, fb.body + 12);
+		// All ones means "unknown" in a version-0 box.
+		return {
+			timescale: u32be(b, fb.body + 8),
+			duration: duration === 0xffffffff ? undefined : duration,
+		};
+	}
+	return {};
+}
+
+function seconds(t: { timescale?: number; duration?: number }): number | undefined {
+	const timescale = positive(t.timescale);
+	const duration = positive(t.duration);
+	return timescale && duration ? duration / timescale : undefined;
+}
+
+interface TrackFacts {
+	isVideo: boolean;
+	width?: number;
+	height?: number;
+	codec?: string;
+	samples?: number;
+	frameRate?: number;
+	durationSeconds?: number;
+}
+
+function readTkhdSize(b: Uint8Array, tkhd: Box | undefined): { width?: number; height?: number } {
+	if (!tkhd) return {};
+	const fb = fullBox(b, tkhd);
+	if (!fb || (fb.version !== 0 && fb.version !== 1)) return {};
+	// v0: creation, modification, track id, reserved, duration (4 bytes each) = 20; v1 = 32.
+	// Then reserved (8), layer, alternate group, volume, reserved (2 each), matrix (36) = 52.
+	const o = fb.body + (fb.version === 1 ? 32 : 20) + 52;
+	const w = u32be(b, o);
+	const h = u32be(b, o + 4);
+	return {
+		width: positive(w === undefined ? undefined : Math.round(w / 65536)),
+		height: positive(h === undefined ? undefined : Math.round(h / 65536)),
+	};
+}
+
+/** The first sample entry of stsd: its fourcc (the codec) and the visual width and height. */
+function readStsd(
+	b: Uint8Array,
+	stsd: Box | undefined,
+): { codec?: string; width?: number; height?: number } {
+	if (!stsd) return {};
+	const fb = fullBox(b, stsd);
+	if (!fb) return {};
+	// entry_count (4), then sample entries (boxes).
+	const entry = readBoxHeader(b, fb.body + 4, stsd.start + stsd.size);
+	if (!entry) return {};
+	let codec = printable(entry.type);
+	// VisualSampleEntry: reserved (6), data reference index (2), pre-defined/reserved (16),
+	// width (2), height (2) … 78 bytes in all before the child boxes.
+	const o = entry.start + entry.headerSize;
+	const width = positive(u16be(b, o + 24));
+	const height = positive(u16be(b, o + 26));
+	if (codec === 'encv') {
+		// Encrypted: the original format is in sinf → frma.
+		const sinf = find(childrenOf(b, entry, 78), 'sinf');
+		const frma = sinf && find(childrenOf(b, sinf), 'frma');
+		const original = frma && fourcc(b, frma.start + frma.headerSize);
+		if (original) codec = printable(original);
+	}
+	return { codec, width, height };
+}
+
+function printable(s: string): string {
+	return s.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** Sums the sample counts and durations of stts. */
+function readStts(
+	b: Uint8Array,
+	stts: Box | undefined,
+): { samples?: number; ticks?: number } | undefined {
+	if (!stts) return undefined;
+	const fb = fullBox(b, stts);
+	const count = fb && u32be(b, fb.body);
+	if (!fb || count === undefined || count > MAX_STTS_ENTRIES) return undefined;
+	const end = Math.min(stts.start + stts.size, b.length);
+	if (fb.body + 4 + count * 8 > end) return undefined;
+	let samples = 0;
+	let ticks = 0;
+	for (let i = 0; i < count; i++) {
+		const o = fb.body + 4 + i * 8;
+		const n = u32be(b, o) ?? 0;
+		samples += n;
+		ticks += n * (u32be(b, o + 4) ?? 0);
+	}
+	return { samples, ticks };
+}
+
+function readTrack(b: Uint8Array, trak: Box): TrackFacts {
+	const trakKids = childrenOf(b, trak);
+	const mdia = find(trakKids, 'mdia');
+	const mdiaKids = mdia ? childrenOf(b, mdia) : [];
+	const hdlr = find(mdiaKids, 'hdlr');
+	const hdlrBody = hdlr && fullBox(b, hdlr);
+	// hdlr: pre-defined (QuickTime: component type) (4), then handler type.
+	const handler = hdlrBody && fourcc(b, hdlrBody.body + 4);
+	const facts: TrackFacts = { isVideo: handler === 'vide' };
+	if (!facts.isVideo) return facts;
+
+	const tkhd = readTkhdSize(b, find(trakKids, 'tkhd'));
+	const mdhd = timescaleAndDuration(b, find(mdiaKids, 'mdhd'));
+	const minf = find(mdiaKids, 'minf');
+	const stbl = minf && find(childrenOf(b, minf), 'stbl');
+	const stblKids = stbl ? childrenOf(b, stbl) : [];
+	const stsd = readStsd(b, find(stblKids, 'stsd'));
+	const stts = readStts(b, find(stblKids, 'stts'));
+
+	facts.codec = stsd.codec;
+	facts.width = stsd.width ?? tkhd.width;
+	facts.height = stsd.height ?? tkhd.height;
+	facts.durationSeconds = seconds(mdhd);
+	facts.samples = stts?.samples;
+	const timescale = positive(mdhd.timescale);
+	const ticks = positive(stts?.ticks);
+	const samples = positive(stts?.samples);
+	// Samples over the time they cover: the stts total (exact), else the mdhd duration.
+	const trackSeconds = timescale && ticks ? ticks / timescale : facts.durationSeconds;
+	if (samples && trackSeconds) facts.frameRate = samples / trackSeconds;
+	return facts;
+}
+
+/** Facts from the bytes of a moov box (b starts at the moov header). */
+function parseMoov(b: Uint8Array, complete: boolean): Omit<VideoFacts, 'container' | 'moovAtEnd'> {
+	const moov = readBoxHeader(b, 0, Number.MAX_SAFE_INTEGER);
+	if (!moov || moov.type !== 'moov') return {};
+	const kids = childrenOf(b, moov);
+	const facts: Omit<VideoFacts, 'container' | 'moovAtEnd'> = {};
+
+	let video: TrackFacts | undefined;
+	let tracks = 0;
+	for (const kid of kids) {
+		if (kid.type !== 'trak') continue;
+		if (++tracks > MAX_TRACKS) break;
+		const t = readTrack(b, kid);
+		// The main video track: the one with the most samples (not a one-frame cover image).
+		if (t.isVideo && (!video || (t.samples ?? 0) > (video.samples ?? 0))) video = t;
+	}
+
+	const mvhd = timescaleAndDuration(b, find(kids, 'mvhd'));
+	const mvex = find(kids, 'mvex');
+	if (mvex) {
+		// Fragmented: mvhd, mdhd and stts cover only the samples in moov, not the fragments
+		// (moof) after it, so they say nothing of the whole length. mehd (optional) does.
+		facts.fragmented = true;
+		const mehd = find(childrenOf(b, mvex), 'mehd');
+		const fb = mehd && fullBox(b, mehd);
+		const d = fb && (fb.version === 1 ? u64be(b, fb.body) : u32be(b, fb.body));
+		facts.durationSeconds = seconds({ timescale: mvhd.timescale, duration: d });
+	} else {
+		facts.durationSeconds = seconds(mvhd) ?? video?.durationSeconds;
+	}
+
+	if (video) {
+		facts.hasVideoTrack = true;
+		facts.width = video.width;
+		facts.height = video.height;
+		facts.codec = video.codec;
+		facts.frameRate = video.frameRate;
+	} else if (complete) {
+		facts.hasVideoTrack = false;
+	}
+	return facts;
+}
+
+/** Reads `len` bytes at absolute offset `abs` of the file, or undefined when they are not held. */
+type ByteSource = (abs: number, len: number) => Uint8Array | undefined;
+
+interface TopLevel {
+	/** The moov box at its absolute offset. */
+	moov?: Box;
+	/** An mdat was walked past before moov (or before the walk ended). */
+	sawMdat: boolean;
+	/** Where the walk stopped because the bytes were not held (a gap between head and tail). */
+	gapAt?: number;
+}
+
+/**
+ * Walks the top-level boxes of a file of `total` bytes until moov. Boxes must end by `bound`
+ * (the file size when known; a truncated buffer may declare boxes beyond its end).
+ */
+function walkTopLevel(read: ByteSource, total: number, bound: number): TopLevel {
+	let o = 0;
+	let sawMdat = false;
+	for (let i = 0; i < MAX_TOP_LEVEL_BOXES && o + 8 <= total; i++) {
+		let header = read(o, 8);
+		// A 64-bit size (size==1) follows the type: read the 16-byte header.
+		if (header && u32be(header, 0) === 1) header = read(o, Math.min(16, total - o));
+		if (!header) return { sawMdat, gapAt: o };
+		const box = readBoxHeader(header, 0, bound - o, total - o);
+		if (!box) break;
+		box.start = o;
+		if (box.type === 'moov') return { moov: box, sawMdat };
+		if (box.type === 'mdat') sawMdat = true;
+		o += box.size;
+	}
+	return { sawMdat };
+}
+
+function videoFacts(
+	container: 'mp4' | 'mov',
+	moovBytes: Uint8Array | undefined,
+	complete: boolean,
+	moovAtEnd: boolean | undefined,
+): VideoFacts {
+	const facts: VideoFacts = { container };
+	if (moovBytes) Object.assign(facts, parseMoov(moovBytes, complete));
+	if (moovAtEnd !== undefined) facts.moovAtEnd = moovAtEnd;
+	return stripUndefined(facts);
+}
+
+function stripUndefined<T extends object>(o: T): T {
+	for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+	return o;
+}
+
+/**
+ * Walks the top-level boxes of an MP4/MOV and reads moov → mvhd (timescale, duration; v0 and
+ * v1), trak → tkhd (width/height as 16.16 fixed), mdia → mdhd (timescale/duration), hdlr
+ * ('vide'), minf → stbl → stsd (sample entry fourcc = codec, and its width/height), stts
+ * (sample counts and deltas → frame rate = samples / (duration/timescale)). Works when moov is
+ * at the start or at the END of the file (after mdat), and with 64-bit box sizes (size==1 →
+ * largesize) and size==0 (to end).
+ *
+ * Given only the start of a file whose moov is at the end, it returns the container and
+ * `moovAtEnd: true` without the other facts: use probeVideoFromParts with the tail as well.
+ */
+export function probeVideo(bytes: Uint8Array): VideoFacts | undefined {
+	try {
+		const container = sniffVideo(bytes);
+		if (!container) return undefined;
+		const read: ByteSource = (abs, len) =>
+			abs >= 0 && abs + len <= bytes.length ? bytes.subarray(abs, abs + len) : undefined;
+		// The buffer may be only the start of the file: boxes may run past its end.
+		const top = walkTopLevel(read, bytes.length, Number.MAX_SAFE_INTEGER);
+		if (!top.moov) return videoFacts(container, undefined, false, top.sawMdat ? true : undefined);
+		const { start, size } = top.moov;
+		const end = Math.min(start + size, bytes.length, start + MAX_MOOV_BYTES);
+		return videoFacts(container, bytes.subarray(start, end), end === start + size, top.sawMdat);
+	} catch {
+		return undefined;
+	}
+}
+
+function sniffVideo(bytes: Uint8Array): 'mp4' | 'mov' | undefined {
+	const f = sniffFormat(bytes);
+	return f === 'mp4' || f === 'mov' ? f : undefined;
+}
+
+/**
+ * Like probeVideo for a large file of which only the first bytes (`head`) and the last bytes
+ * (`tail`) are held. Walks the top-level boxes from the head; a box that starts beyond the head
+ * is read from the tail when it lies inside the tail window (offset ≥ totalSize - tail.length).
+ * When the walk runs into bytes that are held by neither (boxes in the middle of the file), the
+ * tail is scanned for a moov box whose first child is mvhd.
+ */
+export function probeVideoFromParts(
+	head: Uint8Array,
+	tail: Uint8Array,
+	totalSize: number,
+): VideoFacts | undefined {
+	try {
+		if (!(head instanceof Uint8Array) || !(tail instanceof Uint8Array)) return undefined;
+		const container = sniffVideo(head);
+		if (!container) return undefined;
+		if (!Number.isSafeInteger(totalSize) || totalSize < head.length || totalSize < tail.length) {
+			return probeVideo(head);
+		}
+		const tailStart = totalSize - tail.length;
+		const read: ByteSource = (abs, len) => {
+			if (abs < 0 || len < 0 || abs + len > totalSize) return undefined;
+			if (abs + len <= head.length) return head.subarray(abs, abs + len);
+			if (abs >= tailStart) return tail.subarray(abs - tailStart, abs - tailStart + len);
+			if (abs < head.length && tailStart <= head.length) {
+				// Spans the end of the head and the start of an overlapping tail.
+				const out = new Uint8Array(len);
+				out.set(head.subarray(abs));
+				out.set(tail.subarray(head.length - tailStart, abs + len - tailStart), head.length - abs);
+				return out;
+			}
+			return undefined;
+		};
+
+		const top = walkTopLevel(read, totalSize, totalSize);
+		if (top.moov) {
+			const { start, size } = top.moov;
+			const want = Math.min(size, MAX_MOOV_BYTES);
+			const whole = read(start, want);
+			if (whole) return videoFacts(container, whole, want === size, top.sawMdat);
+			// Only the start of moov is held: parse what there is.
+			const held = start < head.length ? head.subarray(start) : undefined;
+			return videoFacts(container, held, false, top.sawMdat);
+		}
+		if (top.gapAt !== undefined) {
+			const found = scanForMoov(tail);
+			if (found) {
+				// moov lies beyond the head, after the boxes in the middle of the file.
+				return videoFacts(container, found.bytes, found.complete, true);
+			}
+		}
+		return videoFacts(container, undefined, false, top.sawMdat ? true : undefined);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Finds a moov box in `b` by its signature: a sane size, 'moov', and an 'mvhd' first child. */
+function scanForMoov(b: Uint8Array): { bytes: Uint8Array; complete: boolean } | undefined {
+	const limit = Math.min(b.length, MAX_SCAN_BYTES) - 16;
+	for (let i = 4; i <= limit; i++) {
+		// 'moov' = 6d 6f 6f 76
+		if (b[i] !== 0x6d || b[i + 1] !== 0x6f || b[i + 2] !== 0x6f || b[i + 3] !== 0x76) continue;
+		if (!isAscii('mvhd', i + 8, b)) continue;
+		const start = i - 4;
+		const size = u32be(b, start);
+		const childSize = u32be(b, i + 4);
+		if (size === undefined || childSize === undefined || size < 16 + 8) continue;
+		if (childSize < 8 || childSize > size - 8) continue;
+		const end = Math.min(start + size, b.length, start + MAX_MOOV_BYTES);
+		return { bytes: b.subarray(start, end), complete: end === start + size };
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+/** Reads dimensions: PNG IHDR; JPEG SOFn markers; WEBP VP8/VP8L/VP8X. */
+export function probeImage(bytes: Uint8Array): ImageFacts | undefined {
+	try {
+		const format = sniffFormat(bytes);
+		if (format === 'png') return stripUndefined({ format, ...pngSize(bytes) });
+		if (format === 'jpeg') return stripUndefined({ format, ...jpegSize(bytes) });
+		if (format === 'webp') return stripUndefined({ format, ...webpSize(bytes) });
+		return undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+interface Size {
+	width?: number;
+	height?: number;
+}
+
+function pngSize(b: Uint8Array): Size {
+	let o = 8;
+	for (let i = 0; i < MAX_PNG_CHUNKS; i++) {
+		const len = u32be(b, o);
+		const type = fourcc(b, o + 4);
+		if (len === undefined || type === undefined) return {};
+		if (type === 'IHDR')
+			return { width: positive(u32be(b, o + 8)), height: positive(u32be(b, o + 12)) };
+		if (type === 'IDAT' || type === 'IEND') return {};
+		o += 12 + len;
+	}
+	return {};
+}
+
+/** SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+function isSof(marker: number): boolean {
+	return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+function jpegSize(b: Uint8Array): Size {
+	const limit = Math.min(b.length, MAX_SCAN_BYTES);
+	let o = 2;
+	for (let i = 0; i < MAX_JPEG_SEGMENTS && o < limit; i++) {
+		if (b[o] !== 0xff) return {};
+		// Fill bytes: any number of 0xFF before the marker.
+		while (o < limit && b[o] === 0xff) o++;
+		const marker = u8(b, o);
+		if (marker === undefined) return {};
+		o++;
+		// Markers without a length: TEM, RSTn, SOI.
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) continue;
+		if (marker === 0xd9 || marker === 0xda) return {}; // EOI, or SOS before any SOF
+		const len = u16be(b, o);
+		if (len === undefined || len < 2) return {};
+		if (isSof(marker)) {
+			// length (2), precision (1), height (2), width (2)
+			return { height: positive(u16be(b, o + 3)), width: positive(u16be(b, o + 5)) };
+		}
+		o += len;
+	}
+	return {};
+}
+
+function webpSize(b: Uint8Array): Size {
+	const chunk = fourcc(b, 12);
+	const d = 20;
+	if (chunk === 'VP8 ') {
+		// frame tag (3), start code 9d 01 2a, then 14-bit width and height (2 bits of scale each).
+		if (!startsWith(b, d + 3, [0x9d, 0x01, 0x2a])) return {};
+		const w = u16le(b, d + 6);
+		const h = u16le(b, d + 8);
+		return {
+			width: positive(w === undefined ? undefined : w & 0x3fff),
+			height: positive(h === undefined ? undefined : h & 0x3fff),
+		};
+	}
+	if (chunk === 'VP8L') {
+		// signature 0x2f, then width - 1 (14 bits) and height - 1 (14 bits), little-endian.
+		if (u8(b, d) !== 0x2f) return {};
+		const bits = u32le(b, d + 1);
+		if (bits === undefined) return {};
+		return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+	}
+	if (chunk === 'VP8X') {
+		// flags (1), reserved (3), canvas width - 1 (24 bits), canvas height - 1 (24 bits).
+		const w = u24le(b, d + 4);
+		const h = u24le(b, d + 7);
+		return {
+			width: w === undefined ? undefined : w + 1,
+			height: h === undefined ? undefined : h + 1,
+		};
+	}
+	return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+const CODEC_NAMES: Record<string, string> = {
+	avc1: 'H.264',
+	avc3: 'H.264',
+	hvc1: 'H.265',
+	hev1: 'H.265',
+	dvh1: 'Dolby Vision H.265',
+	dvhe: 'Dolby Vision H.265',
+	dva1: 'Dolby Vision H.264',
+	dvav: 'Dolby Vision H.264',
+	av01: 'AV1',
+	vp08: 'VP8',
+	vp09: 'VP9',
+	mp4v: 'MPEG-4 Part 2',
+	s263: 'H.263',
+	h263: 'H.263',
+	jpeg: 'Motion JPEG',
+	mjpa: 'Motion JPEG',
+	mjpb: 'Motion JPEG',
+	'png ': 'PNG',
+	apch: 'ProRes 422 HQ',
+	apcn: 'ProRes 422',
+	apcs: 'ProRes 422 LT',
+	apco: 'ProRes 422 Proxy',
+	ap4h: 'ProRes 4444',
+	ap4x: 'ProRes 4444 XQ',
+	encv: 'encrypted',
+};
+
+const FORMAT_NAMES: Record<string, string> = {
+	mp4: 'MP4 video',
+	mov: 'MOV video',
+	jpeg: 'JPEG image',
+	png: 'PNG image',
+	webp: 'WEBP image',
+};
+
+/**
+ * n with one decimal, or with up to three when one decimal would round it onto a limit it
+ * does not meet (60.02 s shows as '60.02 s', not '60.0 s').
+ */
+function formatNear(n: number, bounds: number[]): string {
+	let s = n.toFixed(1);
+	for (let digits = 2; digits <= 3 && bounds.includes(Number(s)) && !bounds.includes(n); digits++) {
+		s = n.toFixed(digits);
+	}
+	return s;
+}
+
+function megabytes(bytes: number, limitBytes: number): string {
+	return `${formatNear(bytes / MIB, [limitBytes / MIB])} MB`;
+}
+
+/** Tolerance for rounding in timescale arithmetic (a 3 s clip may read as 2.9999…). */
+const EPSILON = 1e-6;
+
+function sizeProblem(sizeBytes: number, maxBytes: number): MediaProblem | undefined {
+	if (typeof sizeBytes !== 'number' || !Number.isFinite(sizeBytes) || sizeBytes <= maxBytes) {
+		return undefined;
+	}
+	return {
+		field: 'size',
+		value: megabytes(sizeBytes, maxBytes),
+		limit: `at most ${maxBytes / MIB} MB`,
+	};
+}
+
+function sideProblems(
+	width: number | undefined,
+	height: number | undefined,
+	maxLongSide: number | undefined,
+	minShortSide: number,
+): MediaProblem[] {
+	const problems: MediaProblem[] = [];
+	if (width === undefined || height === undefined) {
+		// One side known: it is at least the short side and at most the long side.
+		const side = width ?? height;
+		if (side !== undefined && maxLongSide !== undefined && side > maxLongSide) {
+			problems.push({ field: 'longSide', value: `${side} px`, limit: `at most ${maxLongSide} px` });
+		}
+		if (side !== undefined && side < minShortSide) {
+			problems.push({
+				field: 'shortSide',
+				value: `${side} px`,
+				limit: `at least ${minShortSide} px`,
+			});
+		}
+		return problems;
+	}
+	const dims = `${width}×${height}`;
+	const long = Math.max(width, height);
+	const short = Math.min(width, height);
+	if (maxLongSide !== undefined && long > maxLongSide) {
+		problems.push({
+			field: 'longSide',
+			value: `${long} px (${dims})`,
+			limit: `at most ${maxLongSide} px`,
+		});
+	}
+	if (short < minShortSide) {
+		problems.push({
+			field: 'shortSide',
+			value: `${short} px (${dims})`,
+			limit: `at least ${minShortSide} px`,
+		});
+	}
+	return problems;
+}
+
+/** The rules applied to facts already read (e.g. by probeVideoFromParts). undefined facts = unknown format. */
+export function checkVideoFacts(facts: VideoFacts | undefined, sizeBytes: number): MediaProblem[] {
+	const L = MEDIA_LIMITS.video;
+	const problems: MediaProblem[] = [];
+	if (!facts) {
+		problems.push({ field: 'format', value: 'unknown', limit: 'MP4 or MOV (H.264)' });
+	} else {
+		if (facts.hasVideoTrack === false) {
+			problems.push({ field: 'videoTrack', value: 'none', limit: 'one video track' });
+		}
+		if (facts.codec !== undefined && !L.codecs.includes(facts.codec)) {
+			const name = CODEC_NAMES[facts.codec];
+			const tag = facts.codec.trim() || facts.codec;
+			problems.push({ field: 'codec', value: name ? `${tag} (${name})` : tag, limit: 'H.264' });
+		}
+		const d = facts.durationSeconds;
+		if (d !== undefined && (d < L.minSeconds - EPSILON || d > L.maxSeconds + EPSILON)) {
+			problems.push({
+				field: 'duration',
+				value: `${formatNear(d, [L.minSeconds, L.maxSeconds])} s`,
+				limit: `${L.minSeconds}–${L.maxSeconds} s`,
+			});
+		}
+		const fps = facts.frameRate;
+		if (fps !== undefined && fps <= L.minFrameRate + EPSILON) {
+			problems.push({
+				field: 'frameRate',
+				value: `${formatNear(fps, [L.minFrameRate])} fps`,
+				limit: `more than ${L.minFrameRate} fps`,
+			});
+		}
+		problems.push(...sideProblems(facts.width, facts.height, L.maxLongSide, L.minShortSide));
+	}
+	const size = sizeProblem(sizeBytes, L.maxBytes);
+	if (size) problems.push(size);
+	return problems;
+}
+
+/** The API's rules (API-NOTES.md: video MP4/MOV H.264, 3–60 s, long side ≤ 4096 px, short side ≥ 360 px, ≤ 100 MB, > 8 fps; image JPEG/PNG/WEBP, ≥ 300 px both sides, ≤ 20 MB). Returns every broken rule. A fact that could not be read is not a problem (unknown ≠ wrong), except an unknown format. */
+export function checkVideo(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
+	const format = sniffFormat(bytes);
+	if (format !== 'mp4' && format !== 'mov') {
+		const problems: MediaProblem[] = [
+			{
+				field: 'format',
+				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
+				limit: 'MP4 or MOV (H.264)',
+			},
+		];
+		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.video.maxBytes);
+		if (size) problems.push(size);
+		return problems;
+	}
+	return checkVideoFacts(probeVideo(bytes), sizeBytes);
+}
+
+/** The image rules applied to facts already read. undefined facts = unknown format. */
+export function checkImageFacts(facts: ImageFacts | undefined, sizeBytes: number): MediaProblem[] {
+	const L = MEDIA_LIMITS.image;
+	const problems: MediaProblem[] = [];
+	if (!facts) {
+		problems.push({ field: 'format', value: 'unknown', limit: 'JPEG, PNG or WEBP' });
+	} else {
+		problems.push(...sideProblems(facts.width, facts.height, undefined, L.minSide));
+	}
+	const size = sizeProblem(sizeBytes, L.maxBytes);
+	if (size) problems.push(size);
+	return problems;
+}
+
+export function checkImage(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
+	const format = sniffFormat(bytes);
+	if (format !== 'jpeg' && format !== 'png' && format !== 'webp') {
+		const problems: MediaProblem[] = [
+			{
+				field: 'format',
+				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
+				limit: 'JPEG, PNG or WEBP',
+			},
+		];
+		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.image.maxBytes);
+		if (size) problems.push(size);
+		return problems;
+	}
+	return checkImageFacts(probeImage(bytes), sizeBytes);
+}
