@@ -65,6 +65,7 @@ test('reference image entries and options use the contract names', () => {
 		[
 			'audioSetting',
 			'binaryPropertyName',
+			'checkMedia',
 			'model',
 			'pollInterval',
 			'resolution',

@@ -120,7 +120,9 @@ test('the native family sends no reference image when none is given', async () =
 	});
 });
 
-test('the native family takes oss:// URLs from the temporary upload', async () => {
+test('the native family takes oss:// URLs, and asks DashScope to resolve them', async () => {
+	// A URL from an upload made elsewhere: the emulator does not know its object.
+	emulator.checkOssUrls = false;
 	const { error } = await runNode({
 		credentials: credentialsFor(emulator, 'native'),
 		parameters: createParameters({
@@ -129,9 +131,9 @@ test('the native family takes oss:// URLs from the temporary upload', async () =
 		}),
 	});
 	expect(error).toBeUndefined();
-	expect((emulator.requestsOf('submit')[0].json as any).input.media[0].url).toBe(
-		'oss://dashscope-instant/abc/2026/in.mp4',
-	);
+	const [submit] = emulator.requestsOf('submit');
+	expect((submit.json as any).input.media[0].url).toBe('oss://dashscope-instant/abc/2026/in.mp4');
+	expect(submit.headers['x-dashscope-ossresourceresolve']).toBe('enable');
 });
 
 test('each input item becomes its own task, in item order, with its own parameters', async () => {

@@ -161,12 +161,22 @@ const badInputs: BadInput[] = [
 		message: 'Item 0: Input Binary Field (video): the input item has no binary field "video"',
 	},
 	{
-		name: 'binary video (upload not supported yet)',
+		name: 'binary video that is no video',
 		parameters: { videoSource: 'binary', videoBinaryProperty: 'data' },
 		items: [
 			{ json: {}, binary: { data: { data: 'AAAA', mimeType: 'video/mp4', fileName: 'a.mp4' } } },
 		],
-		message: 'Item 0: Input Binary Field (video): sending a binary file is not supported yet',
+		message:
+			'Item 0: Input Binary Field (video) "a.mp4": format is not a known format (the API takes MP4 or MOV)',
+	},
+	{
+		name: 'binary video on Anyfast, which cannot take files',
+		family: 'anyfast',
+		parameters: { videoSource: 'binary', videoBinaryProperty: 'data' },
+		items: [
+			{ json: {}, binary: { data: { data: 'AAAA', mimeType: 'video/mp4', fileName: 'a.mp4' } } },
+		],
+		message: 'Item 0: Input Binary Field (video): the Anyfast gateway cannot take files',
 	},
 	{
 		name: 'binary reference image whose field is missing',

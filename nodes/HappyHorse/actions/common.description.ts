@@ -63,6 +63,15 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: createOnly,
 		},
 		{
+			displayName: 'Check Files Before Upload',
+			name: 'checkMedia',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to check files from earlier nodes against the API limits (type, size, duration, sides, frame rate, H.264) before uploading, so a task bound to fail is never paid for',
+			displayOptions: createOnly,
+		},
+		{
 			displayName: 'Model',
 			name: 'model',
 			type: 'string',

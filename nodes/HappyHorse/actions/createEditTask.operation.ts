@@ -7,6 +7,8 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../helpers/concurrency';
+import type { BinaryMedia } from '../helpers/binaryMedia';
+import { preflightCheck, readBinaryMedia, uploadSourceOf } from '../helpers/binaryMedia';
 import type { ItemState } from '../helpers/itemState';
 import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../helpers/itemState';
 import { throwFirstFailure } from '../helpers/outputs';
@@ -14,7 +16,9 @@ import { scheduleNextCheck } from '../helpers/pollUntilDone';
 import { waitAndDownload } from '../helpers/waitAndDownload';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
+import type { MediaKind } from '../helpers/mediaProbe';
 import type { HappyHorseApi, MediaRules } from '../transport';
+import { UPLOAD_ALTERNATIVE } from '../transport/upload';
 
 const properties: INodeProperties[] = [
 	{
@@ -122,74 +126,71 @@ interface ReferenceImageParameter {
 	binaryProperty?: string;
 }
 
-/**
- * Binary media need DashScope's temporary upload, which the node does not do yet: say so
- * clearly (after checking the field exists) instead of sending nothing.
- */
-function binaryNotSupported(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	propertyName: string,
-): never {
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	if (!binary[propertyName]) {
-		const present = Object.keys(binary);
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Item ${itemIndex}: ${field}: the input item has no binary field "${propertyName}"`,
-			{
-				itemIndex,
-				description: present.length
-					? `Binary fields on this item: ${present.join(', ')}.`
-					: 'This item has no binary data at all. Check the node before this one.',
-			},
-		);
-	}
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Item ${itemIndex}: ${field}: sending a binary file is not supported yet`,
-		{
-			itemIndex,
-			description:
-				'Give a public URL instead, for example a presigned link from an S3 or Google Drive node.',
-		},
-	);
+/** A file to upload before the submit, and where its oss:// URL goes in `input.media`. */
+interface PendingUpload {
+	mediaIndex: number;
+	media: BinaryMedia;
 }
 
-/** Reads one item's parameters into the API body and checks it against the schema. */
-export function buildEditTaskRequest(
+/** One item, checked and ready: the API body, and the files it needs uploaded first. */
+export interface PreparedEditTask {
+	request: EditTaskRequest;
+	uploads: PendingUpload[];
+}
+
+/** Stands in `input.media` until the file is uploaded; passes the URL rules of native endpoints. */
+const UPLOAD_PLACEHOLDER = 'oss://pending-upload';
+
+/**
+ * Reads one item's parameters into the API body and checks it, files included, before anything
+ * is uploaded or paid for.
+ */
+export async function prepareEditTask(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	mediaRules: MediaRules,
-): EditTaskRequest {
+): Promise<PreparedEditTask> {
 	const media: Array<{ type: string; url: unknown }> = [];
+	const uploads: PendingUpload[] = [];
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const checkFiles = options.checkMedia !== false;
+
+	const addBinary = async (type: string, kind: MediaKind, field: string, property: string) => {
+		const file = await readBinaryMedia(ctx, itemIndex, property, kind, field);
+		if (!mediaRules.acceptsUploads) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex}: ${field}: ${mediaRules.label === 'DashScope' ? 'this endpoint' : mediaRules.label} cannot take files`,
+				{ itemIndex, description: UPLOAD_ALTERNATIVE },
+			);
+		}
+		if (checkFiles) await preflightCheck(ctx, file);
+		uploads.push({ mediaIndex: media.length, media: file });
+		media.push({ type, url: UPLOAD_PLACEHOLDER });
+	};
 
 	const videoSource = ctx.getNodeParameter('videoSource', itemIndex, 'url') as string;
 	if (videoSource === 'binary') {
 		const property = ctx.getNodeParameter('videoBinaryProperty', itemIndex, 'data') as string;
-		binaryNotSupported(ctx, itemIndex, 'Input Binary Field (video)', property);
+		await addBinary('video', 'video', 'Input Binary Field (video)', property);
+	} else {
+		media.push({ type: 'video', url: ctx.getNodeParameter('videoUrl', itemIndex, '') });
 	}
-	media.push({ type: 'video', url: ctx.getNodeParameter('videoUrl', itemIndex, '') });
 
 	const images = ctx.getNodeParameter(
 		'referenceImages.images',
 		itemIndex,
 		[],
 	) as ReferenceImageParameter[];
-	images.forEach((image, index) => {
+	for (const [index, image] of images.entries()) {
 		if (image.source === 'binary') {
-			binaryNotSupported(
-				ctx,
-				itemIndex,
-				`Reference Image ${index + 1}`,
-				image.binaryProperty ?? 'image',
-			);
+			const field = `Reference Image ${index + 1}`;
+			await addBinary('reference_image', 'image', field, image.binaryProperty ?? 'image');
+		} else {
+			media.push({ type: 'reference_image', url: image.url ?? '' });
 		}
-		media.push({ type: 'reference_image', url: image.url ?? '' });
-	});
+	}
 
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const parameters: IDataObject = {};
 	if (options.resolution !== undefined) parameters.resolution = options.resolution;
 	if (options.watermark !== undefined) parameters.watermark = options.watermark;
@@ -201,7 +202,7 @@ export function buildEditTaskRequest(
 		input: { prompt: ctx.getNodeParameter('prompt', itemIndex, ''), media },
 		parameters,
 	});
-	if (parsed.success) return parsed.data;
+	if (parsed.success) return { request: parsed.data, uploads };
 
 	const problems = parsed.error.issues.map((issue) => `${fieldLabel(issue.path)} ${issue.message}`);
 	throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${problems[0]}`, {
@@ -215,29 +216,30 @@ export async function execute(
 	api: HappyHorseApi,
 ): Promise<INodeExecutionData[]> {
 	const states: ItemState[] = [];
-	const requests = new Map<ItemState, EditTaskRequest>();
+	const prepared = new Map<ItemState, PreparedEditTask>();
 
 	// Stage 1: check every item before the first paid call.
-	this.getInputData().forEach((_, itemIndex) => {
+	for (const itemIndex of this.getInputData().keys()) {
 		const state: ItemState = { itemIndex, settings: SETTINGS_OF_INVALID_ITEM };
 		states.push(state);
 		try {
 			state.settings = readItemSettings(this, itemIndex, true);
-			requests.set(state, buildEditTaskRequest(this, itemIndex, api.mediaRules));
+			prepared.set(state, await prepareEditTask(this, itemIndex, api.mediaRules));
 		} catch (error) {
 			state.error = asNodeError(this, error, itemIndex);
 		}
-	});
+	}
 	throwFirstFailure(this, states);
 
 	// Stage 2: submit. Without continue-on-fail, stop at the first failure so nothing more is paid for.
 	const failFast = !this.continueOnFail();
-	await mapWithConcurrency([...requests.keys()], SUBMIT_CONCURRENCY, async (state) => {
+	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
 		if (failFast && states.some((other) => other.error)) return;
 		try {
 			// A throttled submit is retried within the item's timeout, and never for more than a minute.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
-			const submitted = await api.submitEditTask(requests.get(state)!, state.itemIndex, deadline);
+			const request = await uploadFiles(this, api, prepared.get(state)!);
+			const submitted = await api.submitEditTask(request, state.itemIndex, deadline);
 			state.taskId = submitted.taskId;
 			state.requestId = submitted.requestId;
 			state.snapshot = {
@@ -258,3 +260,17 @@ export async function execute(
 }
 
 const SUBMIT_RETRY_BUDGET_MS = 60_000;
+
+/** Uploads the item's files (free: nothing is billed before the submit) and fills in their URLs. */
+async function uploadFiles(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	{ request, uploads }: PreparedEditTask,
+): Promise<EditTaskRequest> {
+	const media = request.input.media.map((entry) => ({ ...entry }));
+	for (const { mediaIndex, media: file } of uploads) {
+		const source = await uploadSourceOf(ctx, file);
+		media[mediaIndex].url = await api.uploadFile(source, request.model, file.itemIndex);
+	}
+	return { ...request, input: { ...request.input, media } };
+}

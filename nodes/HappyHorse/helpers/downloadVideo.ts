@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { ExecutionStoppedError } from '../transport/pause';
@@ -9,11 +9,16 @@ import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import { withTaskId } from './taskErrors';
 
-/** Results are up to ~100 MB; ten minutes allows a slow link (≈ 170 KB/s). */
-export const DOWNLOAD_TIMEOUT_MS = 600_000;
+/**
+ * An inactivity limit, not a total: a 100 MB result on a slow link keeps going as long as bytes
+ * arrive, while a stalled connection is given up (and retried) after two minutes.
+ */
+export const DOWNLOAD_IDLE_TIMEOUT_MS = 120_000;
 /** Failed downloads are retried for this long; the URL stays valid for 24 hours anyway. */
 const DOWNLOAD_RETRY_BUDGET_MS = 120_000;
 const DOWNLOAD_CONCURRENCY = 3;
+
+type ByteStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 export function wantsDownload(state: ItemState): boolean {
 	return (
@@ -58,54 +63,63 @@ async function downloadVideo(ctx: IExecuteFunctions, state: ItemState): Promise<
 		});
 	}
 	const signal = ctx.getExecutionCancelSignal?.();
-	const bytes = await withRetries(async () => await fetchVideo(ctx, state, videoUrl, signal), {
+	state.binary = await withRetries(async () => await fetchVideo(ctx, state, videoUrl, signal), {
 		call: 'read',
 		deadline: Date.now() + DOWNLOAD_RETRY_BUDGET_MS,
 		signal,
 	});
-	state.binary = await ctx.helpers.prepareBinaryData(bytes, `${taskId}.mp4`, 'video/mp4');
 }
 
+/**
+ * One attempt: the body is streamed into n8n's binary storage, so in filesystem or S3 mode a
+ * 100 MB video never sits in memory whole.
+ */
 async function fetchVideo(
 	ctx: IExecuteFunctions,
 	state: ItemState,
 	videoUrl: string,
 	signal: AbortSignal | undefined,
-): Promise<Buffer> {
+): Promise<IBinaryData> {
 	const taskId = state.snapshot?.taskId;
-	let response: {
-		statusCode: number;
-		body: ArrayBuffer | Buffer;
-		headers?: Record<string, unknown>;
-	};
 	let failure: unknown;
 	try {
-		response = (await ctx.helpers.httpRequest({
+		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url: videoUrl,
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: DOWNLOAD_TIMEOUT_MS,
+			timeout: DOWNLOAD_IDLE_TIMEOUT_MS,
 			abortSignal: signal,
-		})) as typeof response;
+		})) as { statusCode: number; body: ByteStream; headers?: Record<string, unknown> };
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			return await ctx.helpers.prepareBinaryData(response.body, `${taskId}.mp4`, 'video/mp4');
+		}
+		response.body.destroy();
+		failure = downloadStatusError(ctx, state, response.statusCode, response.headers ?? {});
 	} catch (error) {
 		failure = error;
 	}
-	if (failure !== undefined) {
-		throw signal?.aborted
-			? new ExecutionStoppedError()
-			: networkError(
-					ctx,
-					{ method: 'GET', url: videoUrl },
-					failure,
-					state.itemIndex,
-					'the video host',
-				);
-	}
-	const { statusCode, body, headers = {} } = response!;
-	if (statusCode >= 200 && statusCode < 300) return Buffer.from(body as ArrayBuffer);
+	if (signal?.aborted) throw new ExecutionStoppedError();
+	if (failure instanceof NodeApiError) throw failure;
+	// A connection that broke before or during the body: reading again is safe.
+	throw networkError(
+		ctx,
+		{ method: 'GET', url: videoUrl },
+		failure,
+		state.itemIndex,
+		'the video host',
+	);
+}
+
+function downloadStatusError(
+	ctx: IExecuteFunctions,
+	state: ItemState,
+	statusCode: number,
+	headers: Record<string, unknown>,
+): NodeApiError {
+	const taskId = state.snapshot?.taskId;
 	const error = new NodeApiError(
 		ctx.getNode(),
 		{ httpCode: String(statusCode), taskId: taskId ?? null } as JsonObject,
@@ -118,15 +132,10 @@ async function fetchVideo(
 		},
 	);
 	if (statusCode === 429) {
-		return markAndThrow(error, {
+		return markFailure(error, {
 			kind: 'throttled',
 			retryAfterMs: parseRetryAfter(headers['retry-after']),
 		});
 	}
-	if (statusCode >= 500) return markAndThrow(error, { kind: 'server' });
-	throw error;
-}
-
-function markAndThrow(error: NodeApiError, mark: Parameters<typeof markFailure>[1]): never {
-	throw markFailure(error, mark);
+	return statusCode >= 500 ? markFailure(error, { kind: 'server' }) : error;
 }

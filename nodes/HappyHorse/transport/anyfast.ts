@@ -15,7 +15,9 @@ import type {
 	TaskListPage,
 	TaskSnapshot,
 	TaskStatus,
+	UploadSource,
 } from './types';
+import { UPLOAD_ALTERNATIVE } from './upload';
 
 /** The Anyfast (new-api) gateway: native body in, OpenAI-like task objects out. */
 
@@ -93,6 +95,7 @@ export const ANYFAST_MEDIA_RULES: MediaRules = {
 	maxReferenceImages: 1,
 	acceptsOssUrls: false,
 	label: 'the Anyfast gateway',
+	acceptsUploads: false,
 };
 
 export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
@@ -149,6 +152,14 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 
 	async listTasks(_filter: unknown, itemIndex: number): Promise<TaskListPage> {
 		throw this.notOffered('List Tasks', undefined, itemIndex);
+	}
+
+	async uploadFile(source: UploadSource, _model: string, itemIndex: number): Promise<string> {
+		throw new NodeOperationError(
+			this.ctx.getNode(),
+			`Item ${itemIndex}: ${source.label}: the Anyfast gateway cannot take files`,
+			{ itemIndex, description: UPLOAD_ALTERNATIVE },
+		);
 	}
 
 	private notOffered(operation: string, taskId: string | undefined, itemIndex: number) {

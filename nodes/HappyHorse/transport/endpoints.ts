@@ -13,6 +13,8 @@ export interface KnownEndpoint {
 	description: string;
 	baseUrl: string;
 	family: ApiFamily;
+	/** Whether it offers DashScope's temporary upload, so files from earlier nodes can be sent. */
+	uploads: boolean;
 }
 
 export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpoint> = {
@@ -21,6 +23,7 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 		description: 'Alibaba Model Studio, China (Beijing) region: dashscope.aliyuncs.com',
 		baseUrl: 'https://dashscope.aliyuncs.com/api/v1',
 		family: 'native',
+		uploads: true,
 	},
 	dashscopeSingapore: {
 		displayName: 'DashScope Singapore (International)',
@@ -28,18 +31,22 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 			'Alibaba Model Studio, international (Singapore) region: dashscope-intl.aliyuncs.com',
 		baseUrl: 'https://dashscope-intl.aliyuncs.com/api/v1',
 		family: 'native',
+		uploads: true,
 	},
 	infiflow: {
 		displayName: 'Infiflow DashScope Proxy',
 		description: 'The DashScope-compatible proxy at llm.infiflow.cn',
 		baseUrl: 'https://llm.infiflow.cn/dashscope/api/v1',
 		family: 'native',
+		// The proxy documents only the submit; its upload is unproven, so files are refused.
+		uploads: false,
 	},
 	anyfast: {
 		displayName: 'Anyfast Gateway',
 		description: 'The Anyfast (new-api) gateway at www.anyfast.com.cn',
 		baseUrl: 'https://www.anyfast.com.cn',
 		family: 'anyfast',
+		uploads: false,
 	},
 };
 
@@ -56,6 +63,7 @@ export interface ResolvedEndpoint {
 	/** Base URL without a trailing slash. */
 	baseUrl: string;
 	family: ApiFamily;
+	uploads: boolean;
 }
 
 export function trimTrailingSlashes(url: string): string {
@@ -65,14 +73,16 @@ export function trimTrailingSlashes(url: string): string {
 export function resolveEndpoint(credentials: CredentialEndpointFields): ResolvedEndpoint {
 	const endpoint = (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
 	if (endpoint === 'custom') {
+		const family = credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native';
 		return {
 			baseUrl: trimTrailingSlashes(String(credentials.baseUrl ?? '').trim()),
-			family: credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native',
+			family,
+			uploads: family === 'native',
 		};
 	}
 	const known = KNOWN_ENDPOINTS[endpoint];
 	if (!known) throw new Error(`Unknown HappyHorse endpoint "${String(endpoint)}"`);
-	return { baseUrl: known.baseUrl, family: known.family };
+	return { baseUrl: known.baseUrl, family: known.family, uploads: known.uploads };
 }
 
 /**

@@ -16,13 +16,14 @@ export type {
 	SubmittedTask,
 	MediaRules,
 	TaskListFilter,
+	UploadSource,
 } from './types';
 export { FINAL_STATUSES, TASK_STATUSES } from './types';
 
 /** The API client for the node's credential: the only place that picks a family. */
 export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHorseApi> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const { baseUrl, family } = resolveEndpoint(credentials);
+	const { baseUrl, family, uploads } = resolveEndpoint(credentials);
 	if (!/^https?:\/\/[^/]/.test(baseUrl)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -39,7 +40,7 @@ export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHors
 	};
 	return family === 'anyfast'
 		? new AnyfastApi(ctx, baseUrl, limiters)
-		: new NativeApi(ctx, baseUrl, limiters);
+		: new NativeApi(ctx, baseUrl, limiters, uploads);
 }
 
 function positiveOr(value: unknown, fallback: number): number {

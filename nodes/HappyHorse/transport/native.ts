@@ -1,12 +1,14 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../helpers/apiErrors';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import type { ApiLimiters } from './client';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
-import { markFailure } from './retry';
+import { markFailure, withRetries } from './retry';
 import type {
 	HappyHorseApi,
 	MediaRules,
@@ -15,7 +17,9 @@ import type {
 	TaskListPage,
 	TaskSnapshot,
 	TaskStatus,
+	UploadSource,
 } from './types';
+import { UPLOAD_ALTERNATIVE, postToUploadHost, uploadPolicySchema } from './upload';
 
 /** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
 
@@ -95,12 +99,62 @@ export const NATIVE_MEDIA_RULES: MediaRules = {
 	maxReferenceImages: 5,
 	acceptsOssUrls: true,
 	label: 'DashScope',
+	acceptsUploads: true,
 };
+
+const OSS_PREFIX = 'oss://';
 
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 
-	readonly mediaRules = NATIVE_MEDIA_RULES;
+	readonly mediaRules: MediaRules;
+
+	constructor(
+		ctx: IExecuteFunctions,
+		baseUrl: string,
+		limiters: ApiLimiters,
+		/** False for a proxy whose upload is unproven (infiflow). */
+		uploads = true,
+	) {
+		super(ctx, baseUrl, limiters);
+		this.mediaRules = { ...NATIVE_MEDIA_RULES, acceptsUploads: uploads };
+	}
+
+	async uploadFile(source: UploadSource, model: string, itemIndex: number): Promise<string> {
+		if (!this.mediaRules.acceptsUploads) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Item ${itemIndex}: ${source.label}: this endpoint cannot take files`,
+				{ itemIndex, description: UPLOAD_ALTERNATIVE },
+			);
+		}
+		// A policy is valid for minutes and one upload directory: each attempt asks anew.
+		const key = await this.send(
+			{
+				call: 'read',
+				limiter: 'query',
+				request: {
+					method: 'GET',
+					url: `${this.baseUrl}/uploads?${new URLSearchParams({ action: 'getPolicy', model })}`,
+				},
+				read: (response) => {
+					this.throwIfError(response, `Getting an upload policy for ${source.label}`, itemIndex);
+					const what = `the upload policy request for ${source.label}`;
+					return parseResponse(this.ctx, uploadPolicySchema, response, what, itemIndex).data;
+				},
+			},
+			itemIndex,
+		).then(
+			async (policy) =>
+				await withRetries(async () => await postToUploadHost(this.ctx, policy, source, itemIndex), {
+					call: 'read',
+					deadline: Date.now() + 120_000,
+					signal: this.ctx.getExecutionCancelSignal?.(),
+					maxAttempts: 3,
+				}),
+		);
+		return `${OSS_PREFIX}${key}`;
+	}
 
 	async submitEditTask(
 		request: EditTaskRequest,
@@ -115,8 +169,14 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				request: {
 					method: 'POST',
 					url: `${this.baseUrl}/services/aigc/video-generation/video-synthesis`,
-					// Video synthesis is asynchronous only; without this header DashScope refuses the call.
-					headers: { 'X-DashScope-Async': 'enable' },
+					headers: {
+						// Video synthesis is asynchronous only; without this header DashScope refuses the call.
+						'X-DashScope-Async': 'enable',
+						// oss:// URLs of uploaded files resolve only with this header.
+						...(request.input.media.some((media) => media.url.startsWith(OSS_PREFIX))
+							? { 'X-DashScope-OssResourceResolve': 'enable' }
+							: {}),
+					},
 					body: request,
 				},
 				read: (response) => {

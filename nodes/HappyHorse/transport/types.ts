@@ -51,6 +51,23 @@ export interface MediaRules {
 	acceptsOssUrls: boolean;
 	/** Named in error messages: "the Anyfast gateway takes exactly 1 reference image". */
 	label: string;
+	/** Whether files from earlier nodes can be sent (DashScope's temporary upload). */
+	acceptsUploads: boolean;
+}
+
+/** A file from an earlier node, ready to be uploaded. */
+export interface UploadSource {
+	/** Names the file in messages: 'Input Binary Field (video) "clip.mp4"'. */
+	label: string;
+	/** Safe for an object key. */
+	fileName: string;
+	contentType: string;
+	size: number;
+	/**
+	 * The whole upload body, `head` + the file's bytes + `tail`, made afresh for each attempt:
+	 * a Buffer, or a stream so a large file is never held in memory at once.
+	 */
+	body(head: Buffer, tail: Buffer): Promise<unknown>;
 }
 
 export interface TaskListFilter {
@@ -90,4 +107,6 @@ export interface HappyHorseApi {
 		detached?: boolean,
 	): Promise<{ requestId?: string }>;
 	listTasks(filter: TaskListFilter, itemIndex: number): Promise<TaskListPage>;
+	/** Uploads a file for `model`; returns the oss:// URL to put in `input.media`. */
+	uploadFile(source: UploadSource, model: string, itemIndex: number): Promise<string>;
 }

@@ -1,0 +1,211 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sanitizeFileName } from '../transport/multipart';
+import type { UploadSource } from '../transport';
+import type { MediaKind, MediaProblem } from './mediaProbe';
+import {
+	checkImageFacts,
+	checkVideoFacts,
+	probeImage,
+	probeVideoFromParts,
+	sniffFormat,
+} from './mediaProbe';
+
+/**
+ * Files from earlier nodes: read only through n8n's helpers (so every binary data mode works:
+ * in memory, filesystem, S3), checked before anything is uploaded or paid for, and handed to
+ * the transport as upload sources that stream from storage.
+ */
+
+type ByteStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+export interface BinaryMedia {
+	itemIndex: number;
+	kind: MediaKind;
+	/** The UI field, for messages: 'Input Binary Field (video)', 'Reference Image 2'. */
+	field: string;
+	property: string;
+	binary: IBinaryData;
+	fileName: string;
+	size: number;
+}
+
+/** A moov box at the end of a 100 MB video is well within the last 8 MB. */
+const HEAD_BYTES = 1024 * 1024;
+const TAIL_BYTES = 8 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+	mp4: 'video/mp4',
+	mov: 'video/quicktime',
+	jpeg: 'image/jpeg',
+	png: 'image/png',
+	webp: 'image/webp',
+};
+
+/** Finds the binary field on the item, or says what is there instead. */
+export async function readBinaryMedia(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	kind: MediaKind,
+	field: string,
+): Promise<BinaryMedia> {
+	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const binary = binaries[property];
+	if (!binary) {
+		const present = Object.keys(binaries);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex}: ${field}: the input item has no binary field "${property}"`,
+			{
+				itemIndex,
+				description: present.length
+					? `Binary fields on this item: ${present.join(', ')}.`
+					: 'This item has no binary data at all. Check the node before this one.',
+			},
+		);
+	}
+	const fileName = binary.fileName ?? `${property}.${kind === 'video' ? 'mp4' : 'png'}`;
+	let size: number;
+	if (binary.id) {
+		size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	} else {
+		// In memory: the base64 text's length gives the byte count without decoding it.
+		const data = binary.data ?? '';
+		size =
+			Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+	}
+	return { itemIndex, kind, field, property, binary, fileName, size };
+}
+
+function describe(media: BinaryMedia): string {
+	return `${media.field} "${media.fileName}"`;
+}
+
+/** The first and last bytes of the file: enough to read its format and its moov box. */
+async function headAndTail(
+	ctx: IExecuteFunctions,
+	media: BinaryMedia,
+): Promise<{ head: Uint8Array; tail: Uint8Array }> {
+	if (!media.binary.id) {
+		const buffer = await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property);
+		return { head: buffer, tail: buffer.subarray(Math.max(0, buffer.length - TAIL_BYTES)) };
+	}
+	// Streamed through once, keeping only the head and a window of the last bytes.
+	const stream = await ctx.helpers.getBinaryStream(media.binary.id);
+	const headChunks: Buffer[] = [];
+	let headLength = 0;
+	let window: Buffer[] = [];
+	let windowLength = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		if (headLength < HEAD_BYTES) {
+			headChunks.push(chunk);
+			headLength += chunk.length;
+		}
+		window.push(chunk);
+		windowLength += chunk.length;
+		while (window.length > 1 && windowLength - window[0].length >= TAIL_BYTES) {
+			windowLength -= window[0].length;
+			window = window.slice(1);
+		}
+	}
+	return { head: Buffer.concat(headChunks).subarray(0, HEAD_BYTES), tail: Buffer.concat(window) };
+}
+
+/**
+ * Checks type, size and, for MP4/MOV, what the container header tells (duration, sides, frame
+ * rate, codec), without decoding. Every broken rule is named with its value and its limit.
+ */
+export async function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): Promise<void> {
+	const { head, tail } = await headAndTail(ctx, media);
+	const format = sniffFormat(head);
+	let problems: MediaProblem[];
+	if (media.kind === 'video') {
+		problems =
+			format === 'mp4' || format === 'mov'
+				? checkVideoFacts(probeVideoFromParts(head, tail, media.size), media.size)
+				: [{ field: 'format', value: format ?? 'not a known format', limit: 'MP4 or MOV' }];
+	} else {
+		problems =
+			format === 'jpeg' || format === 'png' || format === 'webp'
+				? checkImageFacts(probeImage(head), media.size)
+				: [{ field: 'format', value: format ?? 'not a known format', limit: 'JPEG, PNG or WEBP' }];
+	}
+	if (problems.length === 0) return;
+	const [first, ...rest] = problems.map(
+		(problem) => `${problem.field} is ${problem.value} (the API takes ${problem.limit})`,
+	);
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Item ${media.itemIndex}: ${describe(media)}: ${first}`,
+		{
+			itemIndex: media.itemIndex,
+			description: [
+				rest.length > 0 ? `Also: ${rest.join('; ')}.` : '',
+				'Nothing was uploaded or paid for. To send the file anyway, turn off Options → Check Files Before Upload.',
+			]
+				.filter(Boolean)
+				.join(' '),
+		},
+	);
+}
+
+/** The file as the transport uploads it: streamed from storage, or from memory in default mode. */
+export async function uploadSourceOf(
+	ctx: IExecuteFunctions,
+	media: BinaryMedia,
+): Promise<UploadSource> {
+	const { head } = media.binary.id
+		? { head: await firstBytes(ctx, media.binary.id) }
+		: {
+				head: (await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property)).subarray(
+					0,
+					64,
+				),
+			};
+	const format = sniffFormat(head);
+	const contentType =
+		(format && CONTENT_TYPES[format]) ?? media.binary.mimeType ?? 'application/octet-stream';
+	const extension =
+		format === 'jpeg' ? 'jpg' : (format ?? (media.kind === 'video' ? 'mp4' : 'png'));
+	return {
+		label: describe(media),
+		fileName: sanitizeFileName(media.fileName, extension),
+		contentType,
+		size: media.size,
+		body: async (bodyHead, bodyTail) => {
+			if (!media.binary.id) {
+				const buffer = await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property);
+				return Buffer.concat([bodyHead, buffer, bodyTail]);
+			}
+			const stream = await ctx.helpers.getBinaryStream(media.binary.id);
+			return framed(stream, bodyHead, bodyTail);
+		},
+	};
+}
+
+async function firstBytes(ctx: IExecuteFunctions, binaryDataId: string): Promise<Buffer> {
+	const stream = await ctx.helpers.getBinaryStream(binaryDataId);
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		stream.destroy();
+		return chunk.subarray(0, 64);
+	}
+	return Buffer.alloc(0);
+}
+
+/**
+ * The file's stream between the multipart head and tail. The stream's own class builds the new
+ * one (Readable.from), as community nodes may not import Node's stream module.
+ */
+function framed(stream: ByteStream, head: Buffer, tail: Buffer): ByteStream {
+	const StreamClass = stream.constructor as unknown as {
+		from(iterable: AsyncIterable<Buffer>): ByteStream;
+	};
+	async function* chunks() {
+		yield head;
+		for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+		yield tail;
+	}
+	return StreamClass.from(chunks());
+}

@@ -1,0 +1,8 @@
+import { useEmulator } from '../fixtures';
+import { useFilesystemBinaryMode } from '../harness/binaryData';
+import { describeBinaryRoundTrip } from './binaryRoundTrip';
+
+// n8n's filesystem binary mode for this whole file: items carry ids, bytes live on disk.
+beforeAll(async () => await useFilesystemBinaryMode());
+
+describeBinaryRoundTrip('filesystem', useEmulator());
