@@ -6,7 +6,9 @@ import type { INodeParameters } from 'n8n-workflow';
 import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
 import { credentialsFor, useEmulator } from './fixtures';
 import { HAPPY_HORSE_TYPE } from './harness/nodeTypes';
+import { binaryOf } from './harness/binaryData';
 import { runNode } from './harness/runNode';
+import { fixture } from './node/binaryRoundTrip';
 
 const emulator = useEmulator();
 
@@ -46,6 +48,11 @@ describe.each(examples)('$file', ({ workflow }) => {
 						prompt: 'Replace the background with a beach at sunset',
 						videoUrl: 'https://media.example.com/in.mp4',
 						imageUrl: 'https://media.example.com/ref.png',
+					},
+					// What the disk example's Merge node hands on: the video and the picture.
+					binary: {
+						video: await binaryOf(fixture('good.mp4'), 'default'),
+						cloth: await binaryOf(fixture('good.png'), 'default'),
 					},
 				},
 			],

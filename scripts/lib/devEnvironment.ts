@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { HappyHorseEmulator } from '../../test/emulator/HappyHorseEmulator';
 import type { WorkflowJson } from './examples';
-import { loadExamples, pointAtEmulator } from './examples';
+import { loadExamples, placeExampleInputs, pointAtEmulator } from './examples';
 import { repoRoot } from './paths';
 import type { RunningN8n } from './n8nRuntime';
 import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8nRuntime';
@@ -147,6 +147,7 @@ export async function startDevEnvironment(options: {
 	const credential = await ensureCredential(client, emulator);
 	const outputDir = join(userFolder, 'output');
 	mkdirSync(outputDir, { recursive: true });
+	placeExampleInputs(outputDir);
 	const imported = await importExamples(client, emulator, credential, outputDir, log);
 	return {
 		n8n,

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { repoRoot } from './paths';
@@ -42,7 +42,7 @@ export interface EmulatorTargets {
 	emulatorOrigin: string;
 	/** The saved HappyHorse credential the HappyHorse nodes should use. */
 	credential: { id: string; name: string };
-	/** Where Read/Write Files from Disk nodes write (must be a folder n8n may write to). */
+	/** Where Read/Write Files from Disk nodes read and write (a folder n8n may use). */
 	outputDir: string;
 	/** Seconds between status checks; the examples' own 15 s would make a demo slow. */
 	pollInterval?: number;
@@ -65,14 +65,13 @@ export function pointAtEmulator(workflow: WorkflowJson, targets: EmulatorTargets
 			if (typeof value === 'string' && urls[value]) node.parameters[key] = urls[value];
 		}
 		if (node.credentials?.happyHorseApi) node.credentials.happyHorseApi = targets.credential;
-		if (
-			node.type === 'n8n-nodes-base.readWriteFile' &&
-			typeof node.parameters.fileName === 'string'
-		) {
-			node.parameters.fileName = node.parameters.fileName.replace(
-				'/tmp/happyhorse',
-				targets.outputDir,
-			);
+		if (node.type === 'n8n-nodes-base.readWriteFile') {
+			for (const key of ['fileName', 'fileSelector']) {
+				const value = node.parameters[key];
+				if (typeof value === 'string') {
+					node.parameters[key] = value.replace('/tmp/happyhorse', targets.outputDir);
+				}
+			}
 		}
 		if (node.type === 'n8n-nodes-happyhorse.happyHorse' && targets.pollInterval !== undefined) {
 			const options = (node.parameters.options ?? {}) as Record<string, unknown>;
@@ -87,4 +86,14 @@ export function triggerNodeName(workflow: WorkflowJson): string {
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 	if (!trigger) throw new Error(`Workflow "${workflow.name}" has no manual trigger`);
 	return trigger.name;
+}
+
+/** The files the disk example reads, copied into `dir` from the test fixtures. */
+export function placeExampleInputs(dir: string): { video: string; picture: string } {
+	const media = join(repoRoot(), 'test', 'fixtures', 'media');
+	const video = join(dir, 'input.mp4');
+	const picture = join(dir, 'sweater.png');
+	copyFileSync(join(media, 'good.mp4'), video);
+	copyFileSync(join(media, 'good.png'), picture);
+	return { video, picture };
 }

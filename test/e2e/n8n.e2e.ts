@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { WorkflowJson } from '../../scripts/lib/examples';
-import { loadExamples, pointAtEmulator, triggerNodeName } from '../../scripts/lib/examples';
+import {
+	loadExamples,
+	placeExampleInputs,
+	pointAtEmulator,
+	triggerNodeName,
+} from '../../scripts/lib/examples';
 import type { N8nMajor, RunningN8n } from '../../scripts/lib/n8nRuntime';
 import {
 	N8nRestClient,
@@ -143,6 +148,7 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 	test('every example workflow is covered by a case below', () => {
 		expect(loadExamples().map((found) => found.file)).toEqual([
 			'create-now-collect-later.json',
+			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
 		]);
 	});
@@ -201,6 +207,26 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			mimeType: 'video/mp4',
 			fileName: `${taskId}.mp4`,
 		});
+	});
+
+	test('example: a video and a picture from disk → upload → edit → file on disk, bytes compared', async () => {
+		const inputs = placeExampleInputs(outputDir);
+		const execution = await run(example('edit-video-from-disk.json'));
+		expect(execution.status).toBe('success');
+		const objects = [...emulator.uploadedObjects.values()];
+		expect(objects.map((object) => object.contentType)).toEqual(['video/mp4', 'image/png']);
+		expect(objects[0].bytes.equals(readFileSync(inputs.video))).toBe(true);
+		expect(objects[1].bytes.equals(readFileSync(inputs.picture))).toBe(true);
+		for (const upload of emulator.requestsOf('upload')) {
+			expect(upload.headers.authorization).toBeUndefined();
+		}
+		const [submit] = emulator.requestsOf('submit');
+		expect((submit.json as any).input.media.map((media: { url: string }) => media.url)).toEqual(
+			objects.map((object) => `oss://${object.key}`),
+		);
+		const [taskId] = emulator.createdTaskIds;
+		const written = readFileSync(join(outputDir, `${taskId}.mp4`));
+		expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
 	});
 
 	test('a task that fails makes the execution fail with an error naming the task', async () => {

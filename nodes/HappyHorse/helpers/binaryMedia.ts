@@ -18,8 +18,6 @@ import {
  * the transport as upload sources that stream from storage.
  */
 
-type ByteStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
-
 export interface BinaryMedia {
 	itemIndex: number;
 	kind: MediaKind;
@@ -67,15 +65,10 @@ export async function readBinaryMedia(
 		);
 	}
 	const fileName = binary.fileName ?? `${property}.${kind === 'video' ? 'mp4' : 'png'}`;
-	let size: number;
-	if (binary.id) {
-		size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-	} else {
-		// In memory: the base64 text's length gives the byte count without decoding it.
-		const data = binary.data ?? '';
-		size =
-			Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
-	}
+	// Through n8n's helpers only: metadata for stored files, the decoded bytes for in-memory ones.
+	const size = binary.id
+		? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize
+		: (await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).length;
 	return { itemIndex, kind, field, property, binary, fileName, size };
 }
 
@@ -175,12 +168,14 @@ export async function uploadSourceOf(
 		contentType,
 		size: media.size,
 		body: async (bodyHead, bodyTail) => {
-			if (!media.binary.id) {
-				const buffer = await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property);
-				return Buffer.concat([bodyHead, buffer, bodyTail]);
-			}
-			const stream = await ctx.helpers.getBinaryStream(media.binary.id);
-			return framed(stream, bodyHead, bodyTail);
+			const file = media.binary.id
+				? ((await ctx.helpers.getBinaryStream(media.binary.id)) as AsyncIterable<Buffer>)
+				: inSlices(await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property));
+			return blobBody(contentTypeOfBody(bodyHead), bodyHead.length + media.size + bodyTail.length, [
+				[bodyHead],
+				file,
+				[bodyTail],
+			]);
 		},
 	};
 }
@@ -194,18 +189,35 @@ async function firstBytes(ctx: IExecuteFunctions, binaryDataId: string): Promise
 	return Buffer.alloc(0);
 }
 
-/**
- * The file's stream between the multipart head and tail. The stream's own class builds the new
- * one (Readable.from), as community nodes may not import Node's stream module.
- */
-function framed(stream: ByteStream, head: Buffer, tail: Buffer): ByteStream {
-	const StreamClass = stream.constructor as unknown as {
-		from(iterable: AsyncIterable<Buffer>): ByteStream;
-	};
-	async function* chunks() {
-		yield head;
-		for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
-		yield tail;
+/** Views of a buffer, a megabyte at a time: nothing is copied. */
+function* inSlices(buffer: Buffer): Iterable<Buffer> {
+	for (let offset = 0; offset < buffer.length; offset += 1024 * 1024) {
+		yield buffer.subarray(offset, offset + 1024 * 1024);
 	}
-	return StreamClass.from(chunks());
+}
+
+function contentTypeOfBody(head: Buffer): string {
+	const boundary = /^--([^\r]+)\r\n/.exec(head.toString('latin1', 0, 200))?.[1] ?? '';
+	return `multipart/form-data; boundary=${boundary}`;
+}
+
+/**
+ * The body as a Blob-shaped object whose bytes come from the parts in order. n8n's HTTP client
+ * streams a Blob's `stream()` with its size as Content-Length, so the file goes out from storage
+ * (or from the one in-memory copy) without being joined into a new buffer; community nodes may
+ * not import Node's stream module to build a stream themselves.
+ */
+function blobBody(
+	type: string,
+	size: number,
+	parts: Array<Iterable<Buffer> | AsyncIterable<Buffer>>,
+): unknown {
+	return {
+		[Symbol.toStringTag]: 'Blob',
+		type,
+		size,
+		async *stream() {
+			for (const part of parts) for await (const chunk of part) yield chunk;
+		},
+	};
 }
