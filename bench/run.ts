@@ -1,6 +1,9 @@
 // First: n8n-core reads its environment when it loads.
 import '../test/setup/env';
 
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { HappyHorseEmulator } from '../test/emulator/HappyHorseEmulator';
@@ -177,8 +180,25 @@ async function benchThroughput(): Promise<{ nodeMs: number; fetchMs: number }> {
 	});
 }
 
+interface MemoryFigure {
+	mode: string;
+	growth: number;
+	fileBytes: number;
+}
+
+/** Each binary mode in a fresh process (bench/memory.ts), so one run cannot warm the other. */
+function benchMemory(mode: 'default' | 'filesystem'): MemoryFigure {
+	const output = execFileSync(
+		process.execPath,
+		['--expose-gc', join(__dirname, 'memory.js'), mode],
+		{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	return JSON.parse(output.trim().split('\n').pop() as string) as MemoryFigure;
+}
+
 async function main() {
 	log('HappyHorse benchmarks against the local emulator (one run; about 4 minutes)…');
+	const memory = [benchMemory('default'), benchMemory('filesystem')];
 	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest.
 	const long = benchLongTasks();
 	const oneAtATime = benchOneAtATime();
@@ -226,6 +246,21 @@ async function main() {
 		value: `${seconds(throughput.nodeMs)} / ${seconds(throughput.fetchMs)} → ${ratio.toFixed(2)}×`,
 		goal: '≤ 1.5×',
 		met: ratio <= 1.5,
+	});
+
+	const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(0)} MB`;
+	const [inMemory, onDisk] = memory;
+	figures.push({
+		name: "peak memory growth, 100 MB video in and 100 MB result out, n8n's default (in-memory) binary mode",
+		value: `${megabytes(inMemory.growth)} → ${(inMemory.growth / inMemory.fileBytes).toFixed(2)}× the file`,
+		goal: '≤ 1.5× the file',
+		met: inMemory.growth <= 1.5 * inMemory.fileBytes,
+	});
+	figures.push({
+		name: 'the same in filesystem binary mode',
+		value: megabytes(onDisk.growth),
+		goal: '≤ 64 MB',
+		met: onDisk.growth <= 64 * 1024 * 1024,
 	});
 
 	log('');

@@ -164,7 +164,7 @@ export async function prepareEditTask(
 				{ itemIndex, description: UPLOAD_ALTERNATIVE },
 			);
 		}
-		if (checkFiles) await preflightCheck(ctx, file);
+		if (checkFiles) preflightCheck(ctx, file);
 		uploads.push({ mediaIndex: media.length, media: file });
 		media.push({ type, url: UPLOAD_PLACEHOLDER });
 	};

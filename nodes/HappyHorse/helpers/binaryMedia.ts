@@ -27,6 +27,9 @@ export interface BinaryMedia {
 	binary: IBinaryData;
 	fileName: string;
 	size: number;
+	/** First and last bytes, for the checks and the content type; small copies, not the file. */
+	head: Buffer;
+	tail: Buffer;
 }
 
 /** A moov box at the end of a 100 MB video is well within the last 8 MB. */
@@ -65,33 +68,37 @@ export async function readBinaryMedia(
 		);
 	}
 	const fileName = binary.fileName ?? `${property}.${kind === 'video' ? 'mp4' : 'png'}`;
-	// Through n8n's helpers only: metadata for stored files, the decoded bytes for in-memory ones.
-	const size = binary.id
-		? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize
-		: (await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).length;
-	return { itemIndex, kind, field, property, binary, fileName, size };
+	const { size, head, tail } = binary.id
+		? await sampleStored(ctx, binary.id)
+		: sampleInMemory(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
+	return { itemIndex, kind, field, property, binary, fileName, size, head, tail };
 }
 
-function describe(media: BinaryMedia): string {
-	return `${media.field} "${media.fileName}"`;
+/**
+ * An in-memory file: its size and copies of its ends. The decoded buffer itself is dropped
+ * here, so checking many items never holds more than one file's bytes at a time.
+ */
+function sampleInMemory(buffer: Buffer): { size: number; head: Buffer; tail: Buffer } {
+	return {
+		size: buffer.length,
+		head: Buffer.from(buffer.subarray(0, HEAD_BYTES)),
+		tail: Buffer.from(buffer.subarray(Math.max(0, buffer.length - TAIL_BYTES))),
+	};
 }
 
-/** The first and last bytes of the file: enough to read its format and its moov box. */
-async function headAndTail(
+/** A stored file (filesystem, S3): streamed through once, keeping only its ends. */
+async function sampleStored(
 	ctx: IExecuteFunctions,
-	media: BinaryMedia,
-): Promise<{ head: Uint8Array; tail: Uint8Array }> {
-	if (!media.binary.id) {
-		const buffer = await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property);
-		return { head: buffer, tail: buffer.subarray(Math.max(0, buffer.length - TAIL_BYTES)) };
-	}
-	// Streamed through once, keeping only the head and a window of the last bytes.
-	const stream = await ctx.helpers.getBinaryStream(media.binary.id);
+	binaryDataId: string,
+): Promise<{ size: number; head: Buffer; tail: Buffer }> {
+	const stream = await ctx.helpers.getBinaryStream(binaryDataId);
 	const headChunks: Buffer[] = [];
 	let headLength = 0;
 	let window: Buffer[] = [];
 	let windowLength = 0;
+	let size = 0;
 	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		size += chunk.length;
 		if (headLength < HEAD_BYTES) {
 			headChunks.push(chunk);
 			headLength += chunk.length;
@@ -103,15 +110,23 @@ async function headAndTail(
 			window = window.slice(1);
 		}
 	}
-	return { head: Buffer.concat(headChunks).subarray(0, HEAD_BYTES), tail: Buffer.concat(window) };
+	return {
+		size,
+		head: Buffer.concat(headChunks).subarray(0, HEAD_BYTES),
+		tail: Buffer.concat(window),
+	};
+}
+
+function describe(media: BinaryMedia): string {
+	return `${media.field} "${media.fileName}"`;
 }
 
 /**
  * Checks type, size and, for MP4/MOV, what the container header tells (duration, sides, frame
  * rate, codec), without decoding. Every broken rule is named with its value and its limit.
  */
-export async function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): Promise<void> {
-	const { head, tail } = await headAndTail(ctx, media);
+export function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): void {
+	const { head, tail } = media;
 	const format = sniffFormat(head);
 	let problems: MediaProblem[];
 	if (media.kind === 'video') {
@@ -149,15 +164,7 @@ export async function uploadSourceOf(
 	ctx: IExecuteFunctions,
 	media: BinaryMedia,
 ): Promise<UploadSource> {
-	const { head } = media.binary.id
-		? { head: await firstBytes(ctx, media.binary.id) }
-		: {
-				head: (await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property)).subarray(
-					0,
-					64,
-				),
-			};
-	const format = sniffFormat(head);
+	const format = sniffFormat(media.head);
 	const contentType =
 		(format && CONTENT_TYPES[format]) ?? media.binary.mimeType ?? 'application/octet-stream';
 	const extension =
@@ -178,15 +185,6 @@ export async function uploadSourceOf(
 			]);
 		},
 	};
-}
-
-async function firstBytes(ctx: IExecuteFunctions, binaryDataId: string): Promise<Buffer> {
-	const stream = await ctx.helpers.getBinaryStream(binaryDataId);
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		stream.destroy();
-		return chunk.subarray(0, 64);
-	}
-	return Buffer.alloc(0);
 }
 
 /** Views of a buffer, a megabyte at a time: nothing is copied. */

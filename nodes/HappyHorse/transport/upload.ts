@@ -84,6 +84,8 @@ export async function postToUploadHost(
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A redirect-following client keeps the whole body in memory to replay it: none here.
+			disableFollowRedirect: true,
 			timeout: UPLOAD_TIMEOUT_MS,
 			abortSignal: signal,
 		})) as typeof response;
