@@ -35,3 +35,36 @@ test.each([
 	expect(error?.description).toContain('public URL');
 	expect(emulator.requests).toHaveLength(0);
 });
+
+test('a 502 from the upload host is retried with the same policy: one object per file', async () => {
+	emulator.failNextWith('upload', { type: 'html502' });
+	const video = fixture('good.mp4');
+	const { error } = await runNode({
+		credentials: credentialsFor(emulator, 'native'),
+		items: [
+			{
+				json: {},
+				binary: {
+					data: {
+						data: video.bytes.toString('base64'),
+						mimeType: 'video/mp4',
+						fileName: 'good.mp4',
+					},
+				},
+			},
+		],
+		parameters: createParameters({
+			videoSource: 'binary',
+			videoBinaryProperty: 'data',
+			referenceImages: {},
+			waitForCompletion: false,
+		}),
+	});
+	expect(error).toBeUndefined();
+	expect(emulator.requestsOf('policy')).toHaveLength(1);
+	expect(emulator.requestsOf('upload')).toHaveLength(2);
+	expect(
+		[...emulator.uploadedObjects.values()].map((object) => object.bytes.equals(video.bytes)),
+	).toEqual([true]);
+	expect(emulator.createdTaskIds).toHaveLength(1);
+});

@@ -156,14 +156,16 @@ export async function prepareEditTask(
 	const checkFiles = options.checkMedia !== false;
 
 	const addBinary = async (type: string, kind: MediaKind, field: string, property: string) => {
-		const file = await readBinaryMedia(ctx, itemIndex, property, kind, field);
 		if (!mediaRules.acceptsUploads) {
+			// Said before the file is even read: on this endpoint no file can go anywhere.
+			const endpoint = mediaRules.label === 'DashScope' ? 'this endpoint' : mediaRules.label;
 			throw new NodeOperationError(
 				ctx.getNode(),
-				`Item ${itemIndex}: ${field}: ${mediaRules.label === 'DashScope' ? 'this endpoint' : mediaRules.label} cannot take files`,
+				`Item ${itemIndex}: ${field}: ${endpoint} cannot take files`,
 				{ itemIndex, description: UPLOAD_ALTERNATIVE },
 			);
 		}
+		const file = await readBinaryMedia(ctx, itemIndex, property, kind, field);
 		if (checkFiles) preflightCheck(ctx, file);
 		uploads.push({ mediaIndex: media.length, media: file });
 		media.push({ type, url: UPLOAD_PLACEHOLDER });
@@ -236,9 +238,9 @@ export async function execute(
 	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
 		if (failFast && states.some((other) => other.error)) return;
 		try {
+			const request = await uploadFiles(this, api, prepared.get(state)!);
 			// A throttled submit is retried within the item's timeout, and never for more than a minute.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
-			const request = await uploadFiles(this, api, prepared.get(state)!);
 			const submitted = await api.submitEditTask(request, state.itemIndex, deadline);
 			state.taskId = submitted.taskId;
 			state.requestId = submitted.requestId;

@@ -103,6 +103,7 @@ export const NATIVE_MEDIA_RULES: MediaRules = {
 };
 
 const OSS_PREFIX = 'oss://';
+const UPLOAD_RETRY_BUDGET_MS = 120_000;
 
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
@@ -128,8 +129,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				{ itemIndex, description: UPLOAD_ALTERNATIVE },
 			);
 		}
-		// A policy is valid for minutes and one upload directory: each attempt asks anew.
-		const key = await this.send(
+		const policy = await this.send(
 			{
 				call: 'read',
 				limiter: 'query',
@@ -144,14 +144,16 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				},
 			},
 			itemIndex,
-		).then(
-			async (policy) =>
-				await withRetries(async () => await postToUploadHost(this.ctx, policy, source, itemIndex), {
-					call: 'read',
-					deadline: Date.now() + 120_000,
-					signal: this.ctx.getExecutionCancelSignal?.(),
-					maxAttempts: 3,
-				}),
+		);
+		// The policy stays valid for minutes: a failed post is retried with it, the file read anew.
+		const key = await withRetries(
+			async () => await postToUploadHost(this.ctx, policy, source, itemIndex),
+			{
+				call: 'read',
+				deadline: Date.now() + UPLOAD_RETRY_BUDGET_MS,
+				signal: this.ctx.getExecutionCancelSignal?.(),
+				maxAttempts: 3,
+			},
 		);
 		return `${OSS_PREFIX}${key}`;
 	}
