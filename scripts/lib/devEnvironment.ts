@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { HappyHorseEmulator } from '../../test/emulator/HappyHorseEmulator';
@@ -139,6 +139,9 @@ export async function startDevEnvironment(options: {
 	await installCommunityPackage(userFolder, tarball, log);
 
 	const emulator = new HappyHorseEmulator();
+	// Results are a real (tiny, blue, 4 s) H.264 clip, so the file a demo run writes plays.
+	const sampleVideo = readFileSync(join(REPO, 'test', 'fixtures', 'media', 'good.mp4'));
+	emulator.taskScript = () => ({ videoBytes: sampleVideo });
 	await emulator.start(options.emulatorPort);
 	log(`HappyHorse emulator (both API formats) on ${emulator.origin}`);
 
