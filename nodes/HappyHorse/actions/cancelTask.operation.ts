@@ -4,24 +4,18 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../helpers/concurrency';
-import { asNodeError } from '../helpers/itemState';
+import { asNodeError, readTaskId } from '../helpers/itemState';
+import { taskIdProperty } from './common.description';
 import { withTaskId } from '../helpers/taskErrors';
 import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 0385dc79-5ff8-4d82-bcb6-5e8ee3d5f2a1',
-		description:
-			'The task to cancel. Only a task that is still PENDING (waiting to start) can be canceled.',
-	},
+	taskIdProperty(
+		'The task to cancel. Only a task that is still PENDING (waiting to start) can be canceled.',
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -39,14 +33,11 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const outcomes = await mapWithConcurrency(items, 4, async (_, itemIndex) => {
-		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-		if (taskId === '') {
-			return {
-				itemIndex,
-				error: new NodeOperationError(this.getNode(), `Item ${itemIndex}: Task ID is empty`, {
-					itemIndex,
-				}),
-			};
+		let taskId: string;
+		try {
+			taskId = readTaskId(this, itemIndex);
+		} catch (error) {
+			return { itemIndex, error: asNodeError(this, error, itemIndex) };
 		}
 		let failure: unknown;
 		try {

@@ -9,6 +9,19 @@ import {
 
 /** Parameters every task operation shares: waiting, downloading, and the Options collection. */
 
+/** The Task ID field of Get Task and Cancel Task; `description` says what happens to the task. */
+export function taskIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 0385dc79-5ff8-4d82-bcb6-5e8ee3d5f2a1',
+		description,
+	};
+}
+
 const waitForCompletionDescription =
 	'Whether to wait until the task has finished and hand on its result. Off: output the task ID and status at once.';
 

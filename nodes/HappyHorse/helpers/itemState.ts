@@ -108,3 +108,15 @@ export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 	if (error instanceof Error && 'node' in error) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
+
+/** An item's Task ID, trimmed; empty is an error that says where the ID comes from. */
+export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+	if (taskId === '') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Task ID is empty`, {
+			itemIndex,
+			description: 'Map the taskId of a Create Edit Task output, e.g. {{ $json.taskId }}.',
+		});
+	}
+	return taskId;
+}
