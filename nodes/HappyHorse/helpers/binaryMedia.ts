@@ -174,15 +174,11 @@ export async function uploadSourceOf(
 		fileName: sanitizeFileName(media.fileName, extension),
 		contentType,
 		size: media.size,
-		body: async (bodyHead, bodyTail) => {
+		body: async (frame) => {
 			const file = media.binary.id
 				? ((await ctx.helpers.getBinaryStream(media.binary.id)) as AsyncIterable<Buffer>)
 				: inSlices(await ctx.helpers.getBinaryDataBuffer(media.itemIndex, media.property));
-			return blobBody(contentTypeOfBody(bodyHead), bodyHead.length + media.size + bodyTail.length, [
-				[bodyHead],
-				file,
-				[bodyTail],
-			]);
+			return blobBody(frame.contentType, frame.contentLength, [[frame.head], file, [frame.tail]]);
 		},
 	};
 }
@@ -192,11 +188,6 @@ function* inSlices(buffer: Buffer): Iterable<Buffer> {
 	for (let offset = 0; offset < buffer.length; offset += 1024 * 1024) {
 		yield buffer.subarray(offset, offset + 1024 * 1024);
 	}
-}
-
-function contentTypeOfBody(head: Buffer): string {
-	const boundary = /^--([^\r]+)\r\n/.exec(head.toString('latin1', 0, 200))?.[1] ?? '';
-	return `multipart/form-data; boundary=${boundary}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import type { ApiFamily } from './endpoints';
+import type { MultipartFrame } from './multipart';
 
 /** The native (DashScope) status vocabulary; the node speaks it for both families. */
 export const TASK_STATUSES = [
@@ -64,10 +65,10 @@ export interface UploadSource {
 	contentType: string;
 	size: number;
 	/**
-	 * The whole upload body, `head` + the file's bytes + `tail`, made afresh for each attempt:
-	 * a Buffer, or a stream so a large file is never held in memory at once.
+	 * The whole upload body, the frame's head + the file's bytes + its tail, made afresh for each
+	 * attempt, streamed so a large file is never copied into one buffer.
 	 */
-	body(head: Buffer, tail: Buffer): Promise<unknown>;
+	body(frame: MultipartFrame): Promise<unknown>;
 }
 
 export interface TaskListFilter {

@@ -78,7 +78,7 @@ export async function postToUploadHost(
 		response = (await ctx.helpers.httpRequest({
 			method: 'POST',
 			url: policy.upload_host,
-			body: (await source.body(frame.head, frame.tail)) as never,
+			body: (await source.body(frame)) as never,
 			headers: { 'Content-Type': frame.contentType, 'Content-Length': String(frame.contentLength) },
 			json: false,
 			encoding: 'text',
