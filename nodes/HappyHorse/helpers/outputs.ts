@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { appendToDescription } from '../transport/request';
 import type { ItemState } from './itemState';
 
 /** The output fields of a task, in the order a user reads them; absent values are left out. */
@@ -49,13 +50,10 @@ export function throwFirstFailure(ctx: IExecuteFunctions, states: ItemState[]): 
 				`item ${state.itemIndex}: ${state.taskId} (${state.snapshot?.status ?? 'PENDING'})`,
 		);
 	if (others.length > 0) {
-		const error = failed.error as Error & { description?: string | null };
-		error.description = [
-			error.description,
+		appendToDescription(
+			failed.error,
 			`Tasks this run also created, which you can collect with Get Task: ${others.join(', ')}.`,
-		]
-			.filter(Boolean)
-			.join(' ');
+		);
 	}
 	throw failed.error;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TaskSnapshot } from '../transport';
+import { appendToDescription } from '../transport/request';
 import { adviceFor } from './apiErrors';
 import type { ItemState } from './itemState';
 
@@ -64,16 +65,11 @@ export function timeoutError(
 export function withTaskId(error: Error, taskId: string | undefined): Error {
 	if (!taskId || error.message.includes(taskId)) return error;
 	error.message = `${error.message} (task ${taskId})`;
-	const withDescription = error as Error & {
-		description?: string | null;
-		context?: Record<string, unknown>;
-	};
-	withDescription.description = [
-		withDescription.description,
+	appendToDescription(
+		error,
 		`Task ${taskId} may still be running on the server: collect it later with Get Task and this ID.`,
-	]
-		.filter(Boolean)
-		.join(' ');
-	if (withDescription.context) withDescription.context.taskId = taskId;
+	);
+	const { context } = error as { context?: Record<string, unknown> };
+	if (context) context.taskId = taskId;
 	return error;
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { RateLimiter } from './rateLimiter';
 import type { ApiRequest, RawResponse } from './request';
-import { sendApiRequest } from './request';
+import { appendToDescription, sendApiRequest } from './request';
 import type { CallKind } from './retry';
 import { failureOf, withRetries } from './retry';
 
@@ -64,12 +64,10 @@ export abstract class ApiClientBase {
 function explainAmbiguousWrite(error: unknown, startedAt: Date): void {
 	const failure = failureOf(error);
 	if (!failure || failure.kind === 'throttled' || failure.kind === 'unsent') return;
-	const described = error as { description?: string | null; context?: Record<string, unknown> };
-	described.description = [
-		described.description,
+	appendToDescription(
+		error,
 		`The request reached the API before it failed, so it may have taken effect: a submit may have created a task. It was not sent again, to avoid paying twice. Check with the List Tasks operation (tasks since ${startedAt.toISOString()}) before running this item again.`,
-	]
-		.filter(Boolean)
-		.join(' ');
-	if (described.context) described.context.mayHaveCreatedTask = true;
+	);
+	const { context } = error as { context?: Record<string, unknown> };
+	if (context) context.mayHaveCreatedTask = true;
 }

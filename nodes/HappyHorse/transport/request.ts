@@ -175,6 +175,12 @@ export function pathOf(url: string): string {
 	}
 }
 
+/** Adds a sentence to an error's description, after what it already says. */
+export function appendToDescription(error: unknown, sentence: string): void {
+	const described = error as { description?: string | null };
+	described.description = [described.description, sentence].filter(Boolean).join(' ');
+}
+
 /** Text of a body as quoted in error messages: enough to recognise an HTML page or a proxy. */
 export function quoteBody(body: string): string {
 	const flat = body.replace(/\s+/g, ' ').trim();
