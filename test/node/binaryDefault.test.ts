@@ -1,4 +1,5 @@
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
+import { binaryOf } from '../harness/binaryData';
 import { runNode } from '../harness/runNode';
 import { describeBinaryRoundTrip, fixture } from './binaryRoundTrip';
 
@@ -17,18 +18,7 @@ test.each([
 	const video = fixture('good.mp4');
 	const { error } = await runNode({
 		credentials,
-		items: [
-			{
-				json: {},
-				binary: {
-					data: {
-						data: video.bytes.toString('base64'),
-						mimeType: 'video/mp4',
-						fileName: 'good.mp4',
-					},
-				},
-			},
-		],
+		items: [{ json: {}, binary: { data: await binaryOf(video, 'default') } }],
 		parameters: createParameters({ videoSource: 'binary', videoBinaryProperty: 'data' }),
 	});
 	expect(error?.message).toBe(`Item 0: Input Binary Field (video): ${message}`);
@@ -41,18 +31,7 @@ test('a 502 from the upload host is retried with the same policy: one object per
 	const video = fixture('good.mp4');
 	const { error } = await runNode({
 		credentials: credentialsFor(emulator, 'native'),
-		items: [
-			{
-				json: {},
-				binary: {
-					data: {
-						data: video.bytes.toString('base64'),
-						mimeType: 'video/mp4',
-						fileName: 'good.mp4',
-					},
-				},
-			},
-		],
+		items: [{ json: {}, binary: { data: await binaryOf(video, 'default') } }],
 		parameters: createParameters({
 			videoSource: 'binary',
 			videoBinaryProperty: 'data',
