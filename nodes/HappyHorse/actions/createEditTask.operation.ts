@@ -17,7 +17,8 @@ import { waitAndDownload } from '../helpers/waitAndDownload';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
 import type { MediaKind } from '../helpers/mediaProbe';
-import type { HappyHorseApi, MediaRules } from '../transport';
+import type { MediaRules } from '../schemas/task';
+import type { HappyHorseApi } from '../transport';
 import { UPLOAD_ALTERNATIVE } from '../transport/upload';
 
 const properties: INodeProperties[] = [

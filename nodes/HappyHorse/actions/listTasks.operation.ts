@@ -8,8 +8,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { asNodeError } from '../helpers/itemState';
 import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
-import type { HappyHorseApi, TaskStatus } from '../transport';
-import { TASK_STATUSES } from '../transport';
+import type { TaskStatus } from '../schemas/task';
+import { TASK_STATUSES } from '../schemas/task';
+import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ExecutionStoppedError } from '../transport/pause';
+import { ExecutionStoppedError } from '../transport/executionStopped';
 import { networkError } from '../transport/request';
 import { markFailure, parseRetryAfter, withRetries } from '../transport/retry';
 import { mapWithConcurrency } from './concurrency';

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { TaskSnapshot } from '../transport';
+import type { TaskSnapshot } from '../schemas/task';
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 900;

@@ -1,9 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { HappyHorseApi, TaskStatus } from '../transport';
-import { FINAL_STATUSES } from '../transport';
-import { ExecutionStoppedError, pause } from '../transport/pause';
+import type { TaskStatus } from '../schemas/task';
+import { FINAL_STATUSES } from '../schemas/task';
+import type { HappyHorseApi } from '../transport';
+import { ExecutionStoppedError } from '../transport/executionStopped';
+import { pause } from '../transport/pause';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';

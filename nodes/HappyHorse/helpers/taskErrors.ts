@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { TaskSnapshot } from '../transport';
+import type { TaskSnapshot } from '../schemas/task';
 import { appendToDescription } from '../transport/request';
-import { adviceFor } from './apiErrors';
+import { adviceFor } from '../transport/apiErrors';
 import type { ItemState } from './itemState';
 
 /** The task ended without a video: FAILED, CANCELED or UNKNOWN. */

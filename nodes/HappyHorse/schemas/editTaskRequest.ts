@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { MediaRules } from '../transport/types';
+import type { MediaRules } from './task';
 
 export const DEFAULT_MODEL = 'happyhorse-1.0-video-edit';
 

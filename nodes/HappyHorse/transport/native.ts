@@ -1,8 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { z } from 'zod';
 
-import { apiError } from '../helpers/apiErrors';
+import { apiError } from './apiErrors';
+import {
+	nativeCancelResponseSchema,
+	nativeErrorBodySchema,
+	nativeListResponseSchema,
+	nativeStatusSchema,
+	nativeSubmitResponseSchema,
+	nativeTaskResponseSchema,
+} from '../schemas/nativeResponses';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import type { ApiLimiters } from './client';
 import { ApiClientBase } from './client';
@@ -10,72 +17,15 @@ import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure, withRetries } from './retry';
 import type {
-	HappyHorseApi,
 	MediaRules,
 	SubmittedTask,
 	TaskListFilter,
 	TaskListPage,
 	TaskSnapshot,
-	TaskStatus,
-	UploadSource,
-} from './types';
-import { UPLOAD_ALTERNATIVE, postToUploadHost, uploadPolicySchema } from './upload';
-
-/** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
-
-const submitResponseSchema = z.object({
-	output: z.object({
-		task_id: z.string().min(1),
-		task_status: z.string(),
-	}),
-	request_id: z.string().optional(),
-});
-
-const nativeStatusSchema = z
-	.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN', 'SUSPENDED'])
-	.transform((status): TaskStatus => (status === 'SUSPENDED' ? 'PENDING' : status));
-
-const taskResponseSchema = z.object({
-	request_id: z.string().optional(),
-	output: z.object({
-		task_id: z.string().min(1),
-		task_status: nativeStatusSchema,
-		submit_time: z.string().optional(),
-		scheduled_time: z.string().optional(),
-		end_time: z.string().optional(),
-		video_url: z.string().optional(),
-		code: z.string().optional(),
-		message: z.string().optional(),
-	}),
-	usage: z.record(z.unknown()).optional(),
-});
-
-const cancelResponseSchema = z.object({ request_id: z.string().optional() });
-
-const listResponseSchema = z.object({
-	total: z.coerce.number().optional(),
-	total_page: z.coerce.number().optional(),
-	data: z
-		.array(
-			z
-				.object({
-					task_id: z.string(),
-					status: z.string().optional(),
-					task_status: z.string().optional(),
-					model_name: z.string().optional(),
-					gmt_create: z.string().optional(),
-					gmt_modified: z.string().optional(),
-				})
-				.passthrough(),
-		)
-		.nullish(),
-});
-
-const errorBodySchema = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
-	request_id: z.string().optional(),
-});
+} from '../schemas/task';
+import type { HappyHorseApi, UploadSource } from './types';
+import { uploadPolicySchema } from '../schemas/uploadPolicy';
+import { UPLOAD_ALTERNATIVE, postToUploadHost } from './upload';
 
 /** DashScope reports wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
 export function beijingTimeToIso(value: string | undefined): string | undefined {
@@ -105,6 +55,7 @@ export const NATIVE_MEDIA_RULES: MediaRules = {
 const OSS_PREFIX = 'oss://';
 const UPLOAD_RETRY_BUDGET_MS = 120_000;
 
+/** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 
@@ -185,7 +136,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					this.throwIfError(response, 'Creating the edit task', itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						submitResponseSchema,
+						nativeSubmitResponseSchema,
 						response,
 						'the submit',
 						itemIndex,
@@ -211,7 +162,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				read: (response) => {
 					this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
 					const what = `the status query of task ${taskId}`;
-					const body = parseResponse(this.ctx, taskResponseSchema, response, what, itemIndex);
+					const body = parseResponse(this.ctx, nativeTaskResponseSchema, response, what, itemIndex);
 					const { output } = body;
 					return {
 						taskId: output.task_id,
@@ -249,7 +200,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					this.throwIfError(response, `Canceling task ${taskId}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						cancelResponseSchema,
+						nativeCancelResponseSchema,
 						response,
 						'the cancel',
 						itemIndex,
@@ -279,7 +230,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					this.throwIfError(response, 'Listing tasks', itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						listResponseSchema,
+						nativeListResponseSchema,
 						response,
 						'the task list',
 						itemIndex,
@@ -312,7 +263,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 
 	private throwIfError(response: RawResponse, action: string, itemIndex: number): void {
 		if (response.statusCode >= 200 && response.statusCode < 300) return;
-		const parsed = errorBodySchema.safeParse(tryParseJson(response.body));
+		const parsed = nativeErrorBodySchema.safeParse(tryParseJson(response.body));
 		const body = parsed.success ? parsed.data : {};
 		const error = apiError(
 			this.ctx,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ExecutionStoppedError } from './pause';
+import { ExecutionStoppedError } from './executionStopped';
 import type { z } from 'zod';
 
 import type { FailureKind } from './retry';

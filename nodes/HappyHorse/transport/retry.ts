@@ -1,6 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { ExecutionStoppedError, pause } from './pause';
+import { ExecutionStoppedError } from './executionStopped';
+import { pause } from './pause';
 
 /**
  * What went wrong with a call, as far as retrying is concerned:
