@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { HappyHorseApi } from '../transport';
-import { downloadResults } from './downloadVideo';
+import { downloadResults } from './downloadResults';
 import type { ItemState } from './itemState';
 import { throwFirstFailure, toOutputItems } from './outputs';
 import { pollUntilDone } from './pollUntilDone';
