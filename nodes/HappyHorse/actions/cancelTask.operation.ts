@@ -6,10 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../helpers/concurrency';
-import { asNodeError, readTaskId } from '../helpers/itemState';
+import { mapWithConcurrency } from '../pipeline/concurrency';
+import { asNodeError, readTaskId } from '../pipeline/itemState';
 import { taskIdProperty } from './common.description';
-import { withTaskId } from '../helpers/taskErrors';
+import { withTaskId } from '../pipeline/taskErrors';
 import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [

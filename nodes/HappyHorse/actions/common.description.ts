@@ -5,7 +5,7 @@ import {
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
-} from '../helpers/itemState';
+} from '../pipeline/itemState';
 
 /** Parameters every task operation shares: waiting, downloading, and the Options collection. */
 

@@ -6,14 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../helpers/concurrency';
+import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { BinaryMedia } from '../helpers/binaryMedia';
 import { preflightCheck, readBinaryMedia, uploadSourceOf } from '../helpers/binaryMedia';
-import type { ItemState } from '../helpers/itemState';
-import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../helpers/itemState';
-import { throwFirstFailure } from '../helpers/outputs';
-import { scheduleNextCheck } from '../helpers/pollUntilDone';
-import { waitAndDownload } from '../helpers/waitAndDownload';
+import type { ItemState } from '../pipeline/itemState';
+import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../pipeline/itemState';
+import { throwFirstFailure } from '../pipeline/outputs';
+import { scheduleNextCheck } from '../pipeline/poll';
+import { waitAndDownload } from '../pipeline/waitAndDownload';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
 import type { MediaKind } from '../helpers/mediaProbe';

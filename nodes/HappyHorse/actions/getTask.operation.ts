@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../helpers/concurrency';
-import type { ItemState } from '../helpers/itemState';
+import { mapWithConcurrency } from '../pipeline/concurrency';
+import type { ItemState } from '../pipeline/itemState';
 import {
 	SETTINGS_OF_INVALID_ITEM,
 	asNodeError,
 	readItemSettings,
 	readTaskId,
-} from '../helpers/itemState';
+} from '../pipeline/itemState';
 import { taskIdProperty } from './common.description';
-import { throwFirstFailure } from '../helpers/outputs';
-import { queryOnce } from '../helpers/pollUntilDone';
-import { waitAndDownload } from '../helpers/waitAndDownload';
+import { throwFirstFailure } from '../pipeline/outputs';
+import { queryOnce } from '../pipeline/poll';
+import { waitAndDownload } from '../pipeline/waitAndDownload';
 import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [

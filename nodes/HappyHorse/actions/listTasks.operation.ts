@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { asNodeError } from '../helpers/itemState';
+import { asNodeError } from '../pipeline/itemState';
 import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
 import type { TaskStatus } from '../schemas/task';
 import { TASK_STATUSES } from '../schemas/task';

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { HappyHorseApi } from '../transport';
-import { downloadResults } from './downloadResults';
+import { downloadResults } from './download';
 import type { ItemState } from './itemState';
 import { throwFirstFailure, toOutputItems } from './outputs';
-import { pollUntilDone } from './pollUntilDone';
+import { pollUntilDone } from './poll';
 
 /** The stages after a task exists, shared by every task operation: wait → download → output. */
 export async function waitAndDownload(
