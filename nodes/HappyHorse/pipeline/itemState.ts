@@ -37,8 +37,6 @@ export interface ItemState {
 	nextPollAt?: number;
 	/** Looks at the task since its status last changed: the backoff of the poll schedule. */
 	checksSinceChange?: number;
-	/** Status queries spent on this task. */
-	queries?: number;
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { TaskStatus } from '../schemas/task';
+import type { TaskSnapshot, TaskStatus } from '../schemas/task';
 import { FINAL_STATUSES } from '../schemas/task';
 import type { HappyHorseApi } from '../transport';
 import { ExecutionStoppedError } from '../transport/executionStopped';
@@ -12,7 +12,10 @@ import { asNodeError } from './itemState';
 import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
 
 /** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
-const QUERY_CONCURRENCY = 8;
+const POLL_QUERY_CONCURRENCY = 8;
+
+/** Cancels in flight at once after a stop; they share the query limit. */
+const CANCEL_ON_STOP_CONCURRENCY = 4;
 
 /** The first look at a task in a new status; later looks back off towards the poll interval. */
 export const FIRST_CHECK_MS = 1_000;
@@ -30,10 +33,27 @@ export function isWaiting(state: ItemState): boolean {
 }
 
 /**
+ * The one hand-off into the wait stage, from a submit or from a Task ID: the task is known, its
+ * first check is scheduled, and the item's timeout starts now.
+ */
+export function startWaiting(
+	state: ItemState,
+	task: Pick<TaskSnapshot, 'taskId'> & Partial<TaskSnapshot>,
+): void {
+	state.taskId = task.taskId;
+	state.requestId = task.requestId;
+	if (task.status) {
+		state.snapshot = { taskId: task.taskId, status: task.status, requestId: task.requestId };
+	}
+	scheduleNextCheck(state);
+	state.deadline = Date.now() + state.settings.timeoutMs;
+}
+
+/**
  * When to look at a task next: quick checks after every change of status (a short task is
  * seen at once), doubling towards the user's poll interval (a long one costs few queries).
  */
-export function scheduleNextCheck(state: ItemState, now = Date.now()): void {
+function scheduleNextCheck(state: ItemState, now = Date.now()): void {
 	const backoff = FIRST_CHECK_MS * 2 ** (state.checksSinceChange ?? 0);
 	state.nextPollAt = now + Math.min(state.settings.pollIntervalMs, backoff);
 }
@@ -89,7 +109,7 @@ async function pollRounds(
 
 		const due = waiting.filter((state) => (state.nextPollAt ?? 0) <= Date.now());
 		const finishedBefore = states.filter((state) => !isWaiting(state)).length;
-		await mapWithConcurrency(due, QUERY_CONCURRENCY, async (state) => {
+		await mapWithConcurrency(due, POLL_QUERY_CONCURRENCY, async (state) => {
 			await queryOnce(ctx, api, state);
 		});
 		if (signal?.aborted) throw new ExecutionStoppedError();
@@ -128,7 +148,6 @@ export async function queryOnce(
 	}
 	const status = state.snapshot.status;
 	state.checksSinceChange = status === previous ? (state.checksSinceChange ?? 0) + 1 : 0;
-	state.queries = (state.queries ?? 0) + 1;
 	scheduleNextCheck(state);
 	if (state.settings.waitForCompletion && FINAL_STATUSES.has(status) && status !== 'SUCCEEDED') {
 		state.error = taskEndedError(ctx, state.snapshot, state.itemIndex);
@@ -148,7 +167,7 @@ async function stoppedWhileWaiting(
 	const pending = waiting.filter((state) => (state.snapshot?.status ?? 'PENDING') === 'PENDING');
 	const canceled: string[] = [];
 	await Promise.race([
-		mapWithConcurrency(pending, 4, async (state) => {
+		mapWithConcurrency(pending, CANCEL_ON_STOP_CONCURRENCY, async (state) => {
 			try {
 				await api.cancelTask(state.taskId as string, state.itemIndex, true);
 				canceled.push(state.taskId as string);

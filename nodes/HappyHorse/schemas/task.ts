@@ -66,6 +66,4 @@ export interface MediaRules {
 	acceptsOssUrls: boolean;
 	/** Named in error messages: "the Anyfast gateway takes exactly 1 reference image". */
 	label: string;
-	/** Whether files from earlier nodes can be sent (DashScope's temporary upload). */
-	acceptsUploads: boolean;
 }

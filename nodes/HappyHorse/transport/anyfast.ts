@@ -13,8 +13,7 @@ import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure } from './retry';
 import type { MediaRules, SubmittedTask, TaskListPage, TaskSnapshot } from '../schemas/task';
-import type { HappyHorseApi, UploadSource } from './types';
-import { UPLOAD_ALTERNATIVE } from './upload';
+import type { HappyHorseApi } from './types';
 
 function epochToIso(seconds: number | null | undefined): string | undefined {
 	return seconds ? new Date(seconds * 1000).toISOString() : undefined;
@@ -30,7 +29,6 @@ export const ANYFAST_MEDIA_RULES: MediaRules = {
 	maxReferenceImages: 1,
 	acceptsOssUrls: false,
 	label: 'the Anyfast gateway',
-	acceptsUploads: false,
 };
 
 /** The Anyfast (new-api) gateway: native body in, OpenAI-like task objects out. */
@@ -39,7 +37,10 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 
 	readonly mediaRules = ANYFAST_MEDIA_RULES;
 
-	async submitEditTask(
+	/** The gateway has no temporary upload: media are public URLs only. */
+	readonly uploads = undefined;
+
+	async submitTask(
 		request: EditTaskRequest,
 		itemIndex: number,
 		deadline?: number,
@@ -88,14 +89,6 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 
 	async listTasks(_filter: unknown, itemIndex: number): Promise<TaskListPage> {
 		throw this.notOffered('List Tasks', undefined, itemIndex);
-	}
-
-	async uploadFile(source: UploadSource, _model: string, itemIndex: number): Promise<string> {
-		throw new NodeOperationError(
-			this.ctx.getNode(),
-			`Item ${itemIndex}: ${source.label}: the Anyfast gateway cannot take files`,
-			{ itemIndex, description: UPLOAD_ALTERNATIVE },
-		);
 	}
 
 	private notOffered(operation: string, taskId: string | undefined, itemIndex: number) {

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { apiError } from './apiErrors';
 import {
@@ -23,9 +22,9 @@ import type {
 	TaskListPage,
 	TaskSnapshot,
 } from '../schemas/task';
-import type { HappyHorseApi, UploadSource } from './types';
+import type { FileUploads, HappyHorseApi, UploadSource } from './types';
 import { uploadPolicySchema } from '../schemas/uploadPolicy';
-import { UPLOAD_ALTERNATIVE, postToUploadHost } from './upload';
+import { postToUploadHost } from './upload';
 
 /** DashScope reports wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
 export function beijingTimeToIso(value: string | undefined): string | undefined {
@@ -49,7 +48,6 @@ export const NATIVE_MEDIA_RULES: MediaRules = {
 	maxReferenceImages: 5,
 	acceptsOssUrls: true,
 	label: 'DashScope',
-	acceptsUploads: true,
 };
 
 const OSS_PREFIX = 'oss://';
@@ -59,7 +57,9 @@ const UPLOAD_RETRY_BUDGET_MS = 120_000;
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 
-	readonly mediaRules: MediaRules;
+	readonly mediaRules = NATIVE_MEDIA_RULES;
+
+	readonly uploads: FileUploads | undefined;
 
 	constructor(
 		ctx: IExecuteFunctions,
@@ -69,17 +69,12 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		uploads = true,
 	) {
 		super(ctx, baseUrl, limiters);
-		this.mediaRules = { ...NATIVE_MEDIA_RULES, acceptsUploads: uploads };
+		this.uploads = uploads
+			? { uploadFile: async (...args) => await this.uploadFile(...args) }
+			: undefined;
 	}
 
-	async uploadFile(source: UploadSource, model: string, itemIndex: number): Promise<string> {
-		if (!this.mediaRules.acceptsUploads) {
-			throw new NodeOperationError(
-				this.ctx.getNode(),
-				`Item ${itemIndex}: ${source.label}: this endpoint cannot take files`,
-				{ itemIndex, description: UPLOAD_ALTERNATIVE },
-			);
-		}
+	private async uploadFile(source: UploadSource, model: string, itemIndex: number) {
 		const policy = await this.send(
 			{
 				call: 'read',
@@ -109,7 +104,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		return `${OSS_PREFIX}${key}`;
 	}
 
-	async submitEditTask(
+	async submitTask(
 		request: EditTaskRequest,
 		itemIndex: number,
 		deadline?: number,

@@ -60,8 +60,6 @@ export interface RetryOptions {
 	deadline: number;
 	signal?: AbortSignal;
 	maxAttempts?: number;
-	/** Told before each retry, e.g. to count them. */
-	onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** Runs `attempt` until it succeeds, its failure may not be retried, or time runs out. */
@@ -79,7 +77,6 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
 		if (!failure || index + 1 >= maxAttempts || Date.now() + delay > options.deadline) {
 			throw failed;
 		}
-		options.onRetry?.(failed, index + 1, delay);
 		await pause(delay, options.signal);
 	}
 }

@@ -32,7 +32,12 @@ export interface HappyHorseApi {
 	readonly family: ApiFamily;
 	readonly baseUrl: string;
 	readonly mediaRules: MediaRules;
-	submitEditTask(
+	/**
+	 * Files from earlier nodes go through DashScope's temporary upload; an endpoint without it
+	 * has none, and that absence is the one place the rule "this endpoint cannot take files" lives.
+	 */
+	readonly uploads: FileUploads | undefined;
+	submitTask(
 		request: EditTaskRequest,
 		itemIndex: number,
 		deadline?: number,
@@ -46,6 +51,9 @@ export interface HappyHorseApi {
 		detached?: boolean,
 	): Promise<{ requestId?: string }>;
 	listTasks(filter: TaskListFilter, itemIndex: number): Promise<TaskListPage>;
+}
+
+export interface FileUploads {
 	/** Uploads a file for `model`; returns the oss:// URL to put in `input.media`. */
 	uploadFile(source: UploadSource, model: string, itemIndex: number): Promise<string>;
 }
