@@ -14,7 +14,12 @@ import { optionsProperty, waitProperties } from './actions/common.description';
 import { createApiClient } from './transport';
 
 /** Each operation runs over the whole batch of input items and returns one output per item. */
-const operations = { createEditTask, getTask, cancelTask, listTasks } as const;
+const operations = {
+	createEditTask: createEditTask.execute,
+	getTask: getTask.execute,
+	cancelTask: cancelTask.execute,
+	listTasks: listTasks.execute,
+} as const;
 
 export class HappyHorse implements INodeType {
 	description: INodeTypeDescription = {
@@ -77,11 +82,11 @@ export class HappyHorse implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-		const handler = operations[operation];
-		if (!handler) {
+		const run = operations[operation];
+		if (!run) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 		}
 		const api = await createApiClient(this);
-		return [await handler.execute.call(this, api)];
+		return [await run.call(this, api)];
 	}
 }

@@ -18,12 +18,12 @@ const POLL_QUERY_CONCURRENCY = 8;
 const CANCEL_ON_STOP_CONCURRENCY = 4;
 
 /** The first look at a task in a new status; later looks back off towards the poll interval. */
-export const FIRST_CHECK_MS = 1_000;
+const FIRST_CHECK_MS = 1_000;
 
 /** Clean-up after a stop may take this long at most, however many tasks there are. */
 const CANCEL_ON_STOP_BUDGET_MS = 5_000;
 
-export function isWaiting(state: ItemState): boolean {
+function isWaiting(state: ItemState): boolean {
 	return (
 		!state.error &&
 		state.taskId !== undefined &&

@@ -36,7 +36,7 @@ export interface TaskDraft {
 export type DraftReader = (ctx: IExecuteFunctions, itemIndex: number) => TaskDraft;
 
 /** A file to upload before the submit, and where its oss:// URL goes in `input.media`. */
-export interface PendingUpload {
+interface PendingUpload {
 	mediaIndex: number;
 	media: BinaryMedia;
 }

@@ -24,7 +24,7 @@ function stringField(record: Record<string, unknown> | null | undefined, key: st
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export const ANYFAST_MEDIA_RULES: MediaRules = {
+const ANYFAST_MEDIA_RULES: MediaRules = {
 	minReferenceImages: 1,
 	maxReferenceImages: 1,
 	acceptsOssUrls: false,

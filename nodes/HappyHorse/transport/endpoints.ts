@@ -51,7 +51,7 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 };
 
 /** Task id the credential test asks a native endpoint about: any id works, a valid key gets 200. */
-export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
+const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
 
 export interface CredentialEndpointFields {
 	endpoint?: unknown;
@@ -66,7 +66,7 @@ export interface ResolvedEndpoint {
 	uploads: boolean;
 }
 
-export function trimTrailingSlashes(url: string): string {
+function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 

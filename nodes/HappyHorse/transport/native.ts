@@ -27,7 +27,7 @@ import { uploadPolicySchema } from '../schemas/uploadPolicy';
 import { postToUploadHost } from './upload';
 
 /** DashScope reports wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
-export function beijingTimeToIso(value: string | undefined): string | undefined {
+function beijingTimeToIso(value: string | undefined): string | undefined {
 	if (!value) return undefined;
 	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value.trim());
 	if (!match) return value;
@@ -36,14 +36,14 @@ export function beijingTimeToIso(value: string | undefined): string | undefined 
 }
 
 /** The list call's time format: YYYYMMDDhhmmss in Beijing time. */
-export function toBeijingCompact(date: Date): string {
+function toBeijingCompact(date: Date): string {
 	return new Date(date.getTime() + 8 * 3600_000)
 		.toISOString()
 		.replace(/\.\d{3}Z$/, '')
 		.replace(/[-:T]/g, '');
 }
 
-export const NATIVE_MEDIA_RULES: MediaRules = {
+const NATIVE_MEDIA_RULES: MediaRules = {
 	minReferenceImages: 0,
 	maxReferenceImages: 5,
 	acceptsOssUrls: true,

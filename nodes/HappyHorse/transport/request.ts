@@ -167,7 +167,7 @@ function safeHost(url: string): string {
 	}
 }
 
-export function pathOf(url: string): string {
+function pathOf(url: string): string {
 	try {
 		return new URL(url).pathname;
 	} catch {

@@ -49,7 +49,7 @@ const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /** Exponential backoff with jitter, so many tasks retrying at once do not retry in step. */
-export function backoffMs(attempt: number, retryAfterMs = 0): number {
+function backoffMs(attempt: number, retryAfterMs = 0): number {
 	const ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
 	return Math.max(retryAfterMs, ceiling / 2 + (Math.random() * ceiling) / 2);
 }
