@@ -1,5 +1,5 @@
 // First: n8n-core reads its environment when it loads.
-import '../test/setup/env';
+import '../dev/setup/env';
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { BinaryMode } from '../test/harness/binaryData';
-import { binaryOf, useFilesystemBinaryMode } from '../test/harness/binaryData';
-import { runNode } from '../test/harness/runNode';
+import type { BinaryMode } from '../dev/harness/binaryData';
+import { binaryOf, useFilesystemBinaryMode } from '../dev/harness/binaryData';
+import { runNode } from '../dev/harness/runNode';
 
 /**
  * One measurement, in a fresh process: a 100 MB video goes in (from an earlier node, in the

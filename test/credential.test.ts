@@ -6,7 +6,7 @@ import {
 	TestCredentialsHelper,
 	credentialType,
 	resolveCredentialExpression,
-} from './harness/credentialsHelper';
+} from '../dev/harness/credentialsHelper';
 
 const emulator = useEmulator();
 

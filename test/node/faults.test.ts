@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 
 import type { Fault, SubmitFault } from '../emulator/HappyHorseEmulator';
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 /**
  * Every fault on every call: the outcome, and how many tasks the emulator created. A task is

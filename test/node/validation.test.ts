@@ -2,7 +2,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Family } from '../emulator/HappyHorseEmulator';
 import { IMAGE_URL, createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 
