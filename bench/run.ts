@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { HappyHorseEmulator } from '../test/emulator/HappyHorseEmulator';
+import { HappyHorseEmulator } from '../dev/emulator';
 import { runNode } from '../dev/harness/runNode';
 
 /**

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { Family } from './emulator/HappyHorseEmulator';
+import type { Family } from '../dev/emulator';
 import { FAMILIES, credentialsFor, useEmulator } from './fixtures';
 import {
 	TestCredentialsHelper,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { HappyHorseEmulator } from '../../test/emulator/HappyHorseEmulator';
+import { HappyHorseEmulator } from '../../dev/emulator';
 import type { WorkflowJson } from './examples';
 import { loadExamples, placeExampleInputs, pointAtEmulator } from './examples';
 import { repoRoot } from './paths';

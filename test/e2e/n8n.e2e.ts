@@ -17,7 +17,7 @@ import {
 	installCommunityPackage,
 	startN8n,
 } from '../../scripts/lib/n8nRuntime';
-import { HappyHorseEmulator } from '../emulator/HappyHorseEmulator';
+import { HappyHorseEmulator } from '../../dev/emulator';
 
 /**
  * The package as users get it: packed with `npm pack`, installed into a fresh n8n user folder

@@ -3,7 +3,7 @@ import { N8N_LOG_FILE } from '../../dev/setup/verboseLogs';
 
 import { readFileSync } from 'node:fs';
 
-import type { Family, ScriptedResponse } from '../emulator/HappyHorseEmulator';
+import type { Family, ScriptedResponse } from '../../dev/emulator';
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
 import { runNode } from '../../dev/harness/runNode';
 

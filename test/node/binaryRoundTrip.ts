@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { HappyHorseEmulator } from '../emulator/HappyHorseEmulator';
+import type { HappyHorseEmulator } from '../../dev/emulator';
 import { createParameters, credentialsFor } from '../fixtures';
 import type { BinaryMode, TestFile } from '../../dev/harness/binaryData';
 import { binaryOf, bytesOf } from '../../dev/harness/binaryData';
