@@ -17,4 +17,4 @@ export type {
 	TaskTimes,
 	UploadedObject,
 	UploadSettings,
-} from './server';
+} from './types';
