@@ -5,7 +5,7 @@ import { repoRoot } from './paths';
 
 /** The example workflows in examples/, and how to point them at the local emulator. */
 
-export const EXAMPLES_DIR = join(repoRoot(), 'examples');
+const EXAMPLES_DIR = join(repoRoot(), 'examples');
 
 export interface WorkflowNode {
 	name: string;

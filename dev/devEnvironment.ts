@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { HappyHorseEmulator } from '../../dev/emulator';
+import { HappyHorseEmulator } from './emulator';
 import type { WorkflowJson } from './examples';
 import { loadExamples, placeExampleInputs, pointAtEmulator } from './examples';
 import { repoRoot } from './paths';
-import type { RunningN8n } from './n8nRuntime';
-import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8nRuntime';
+import type { RunningN8n } from './n8n';
+import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8n';
 
 /**
  * The package inside a real n8n 2.x, with the HappyHorse emulator as its API, a ready
