@@ -22,7 +22,7 @@ export interface N8nInstall {
 }
 
 /**
- * What each major runs. The n8n version is the name of its manifest folder under scripts/n8n; the
+ * What each major runs. The n8n version is the name of its manifest folder under dev/n8n/pins; the
  * Node version is read from the node manifest (1.x's isolated-vm 6 needs Node 22 or later, 2.x
  * needs Node 24).
  */
@@ -47,7 +47,7 @@ function n8nCacheDir(): string {
 }
 
 function manifestDir(name: string): string {
-	return path.join(repoRoot(), 'scripts', 'n8n', name);
+	return path.join(repoRoot(), 'dev', 'n8n', 'pins', name);
 }
 
 /** The n8n and Node versions pinned for a major, as the committed manifests say. */
