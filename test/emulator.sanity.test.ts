@@ -1,4 +1,4 @@
-import { HappyHorseEmulator } from './HappyHorseEmulator';
+import { HappyHorseEmulator } from '../dev/emulator';
 
 const emulator = new HappyHorseEmulator();
 const body = {

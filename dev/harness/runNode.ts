@@ -14,7 +14,7 @@ import { TestCredentialsHelper } from './credentialsHelper';
 import type { ExecuteOutcome } from './nodeTypes';
 import { HAPPY_HORSE_TYPE, TestNodeTypes } from './nodeTypes';
 
-export const NODE_NAME = 'HappyHorse';
+const NODE_NAME = 'HappyHorse';
 
 export interface RunNodeOptions {
 	parameters: INodeParameters;

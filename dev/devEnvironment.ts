@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { HappyHorseEmulator } from '../../test/emulator/HappyHorseEmulator';
+import { HappyHorseEmulator } from './emulator';
 import type { WorkflowJson } from './examples';
 import { loadExamples, placeExampleInputs, pointAtEmulator } from './examples';
-import { repoRoot } from './paths';
-import type { RunningN8n } from './n8nRuntime';
-import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8nRuntime';
+import { mediaFixture, repoRoot } from './paths';
+import type { RunningN8n } from './n8n';
+import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8n';
 
 /**
  * The package inside a real n8n 2.x, with the HappyHorse emulator as its API, a ready
@@ -57,7 +57,6 @@ async function ensureCredential(client: N8nRestClient, emulator: HappyHorseEmula
 	return { id, name: DEV_CREDENTIAL_NAME };
 }
 
-/** Imports each example once (by name), pointed at the emulator. */
 /**
  * Imports each example once (by name), pointed at the emulator. One imported earlier is
  * pointed at this run's emulator again, since its port may differ; edits to it are kept
@@ -140,7 +139,7 @@ export async function startDevEnvironment(options: {
 
 	const emulator = new HappyHorseEmulator();
 	// Results are a real (tiny, blue, 4 s) H.264 clip, so the file a demo run writes plays.
-	const sampleVideo = readFileSync(join(REPO, 'test', 'fixtures', 'media', 'good.mp4'));
+	const sampleVideo = readFileSync(mediaFixture('good.mp4'));
 	emulator.taskScript = () => ({ videoBytes: sampleVideo });
 	await emulator.start(options.emulatorPort);
 	log(`HappyHorse emulator (both API formats) on ${emulator.origin}`);

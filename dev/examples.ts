@@ -1,11 +1,11 @@
 import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { repoRoot } from './paths';
+import { mediaFixture, repoRoot } from './paths';
 
 /** The example workflows in examples/, and how to point them at the local emulator. */
 
-export const EXAMPLES_DIR = join(repoRoot(), 'examples');
+const EXAMPLES_DIR = join(repoRoot(), 'examples');
 
 export interface WorkflowNode {
 	name: string;
@@ -90,10 +90,9 @@ export function triggerNodeName(workflow: WorkflowJson): string {
 
 /** The files the disk example reads, copied into `dir` from the test fixtures. */
 export function placeExampleInputs(dir: string): { video: string; picture: string } {
-	const media = join(repoRoot(), 'test', 'fixtures', 'media');
 	const video = join(dir, 'input.mp4');
 	const picture = join(dir, 'sweater.png');
-	copyFileSync(join(media, 'good.mp4'), video);
-	copyFileSync(join(media, 'good.png'), picture);
+	copyFileSync(mediaFixture('good.mp4'), video);
+	copyFileSync(mediaFixture('good.png'), picture);
 	return { video, picture };
 }

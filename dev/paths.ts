@@ -18,3 +18,11 @@ export function repoRoot(): string {
 		dir = parent;
 	}
 }
+
+/**
+ * A file of the test media (test/fixtures/media, made by its make-fixtures.sh): the examples,
+ * `npm run dev` and the memory benchmark take their sample video and picture from there too.
+ */
+export function mediaFixture(file: string): string {
+	return join(repoRoot(), 'test', 'fixtures', 'media', file);
+}

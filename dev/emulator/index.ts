@@ -1,0 +1,20 @@
+/**
+ * The HappyHorse emulator: a loopback server that speaks both API families, records every
+ * request, and scripts task timelines and failures. Tests, `npm run dev` and the benchmarks
+ * import it from here.
+ */
+export { HappyHorseEmulator } from './server';
+export type {
+	EmulatorLimits,
+	Family,
+	Fault,
+	FaultKind,
+	IssuedPolicy,
+	RecordedRequest,
+	ScriptedResponse,
+	SubmitFault,
+	TaskScript,
+	TaskTimes,
+	UploadedObject,
+	UploadSettings,
+} from './types';
