@@ -7,7 +7,7 @@ import { mediaFixture, repoRoot } from './paths';
 
 const EXAMPLES_DIR = join(repoRoot(), 'examples');
 
-export interface WorkflowNode {
+interface WorkflowNode {
 	name: string;
 	type: string;
 	parameters: Record<string, unknown>;

@@ -4,17 +4,4 @@
  * import it from here.
  */
 export { HappyHorseEmulator } from './server';
-export type {
-	EmulatorLimits,
-	Family,
-	Fault,
-	FaultKind,
-	IssuedPolicy,
-	RecordedRequest,
-	ScriptedResponse,
-	SubmitFault,
-	TaskScript,
-	TaskTimes,
-	UploadedObject,
-	UploadSettings,
-} from './types';
+export type { Family, Fault, ScriptedResponse, SubmitFault } from './types';

@@ -8,8 +8,8 @@
  * createRequire from it), so the package gains no dependency for this.
  */
 export { ensureN8nInstalled, installCommunityPackage } from './install';
-export type { N8nInstall, N8nMajor } from './install';
+export type { N8nMajor } from './install';
 export { OWNER } from './owner';
 export { startN8n } from './process';
 export type { RunningN8n } from './process';
-export { N8nRestClient, N8nRestError } from './restClient';
+export { N8nRestClient } from './restClient';

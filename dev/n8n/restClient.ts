@@ -9,7 +9,7 @@ import { OWNER } from './owner';
 import type { RunningN8n } from './process';
 
 /** A non-2xx answer from n8n's REST API. */
-export class N8nRestError extends Error {
+class N8nRestError extends Error {
 	constructor(
 		readonly method: string,
 		readonly path: string,

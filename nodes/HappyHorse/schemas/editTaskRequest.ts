@@ -5,15 +5,15 @@ import type { MediaRules } from './task';
 export const DEFAULT_MODEL = 'happyhorse-1.0-video-edit';
 
 /** 5000 non-Chinese characters, or 2500 Chinese ones: a Chinese character counts 2. */
-export const PROMPT_WEIGHT_LIMIT = 5000;
-export const SEED_MAX = 2147483647;
-export const RESOLUTIONS = ['720P', '1080P'] as const;
-export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
+const PROMPT_WEIGHT_LIMIT = 5000;
+const SEED_MAX = 2147483647;
+const RESOLUTIONS = ['720P', '1080P'] as const;
+const AUDIO_SETTINGS = ['auto', 'origin'] as const;
 
 const HAN = /\p{Script=Han}/u;
 
 /** The prompt's length as the API counts it. */
-export function promptWeight(prompt: string): number {
+function promptWeight(prompt: string): number {
 	let weight = 0;
 	for (const character of prompt) weight += HAN.test(character) ? 2 : 1;
 	return weight;
