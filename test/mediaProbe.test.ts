@@ -12,7 +12,7 @@ import {
 	probeVideoFromParts,
 	sniffFormat,
 	type VideoFacts,
-} from '../nodes/HappyHorse/helpers/mediaProbe';
+} from '../nodes/HappyHorse/media/videoProbe';
 
 // Made once by test/fixtures/media/make-fixtures.sh (ffmpeg); the facts below are ffprobe's.
 const DIR = path.join(__dirname, 'fixtures', 'media');
