@@ -3,14 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
-import type { MediaKind, MediaProblem } from '../media/videoProbe';
+import type { MediaKind, MediaProblem } from './videoProbe';
 import {
 	checkImageFacts,
 	checkVideoFacts,
 	probeImage,
 	probeVideoFromParts,
 	sniffFormat,
-} from '../media/videoProbe';
+} from './videoProbe';
 
 /**
  * Files from earlier nodes: read only through n8n's helpers (so every binary data mode works:
