@@ -10,6 +10,21 @@
  * (unknown is not wrong), except an unknown format.
  */
 
+import {
+	fourcc,
+	isAscii,
+	positive,
+	startsWith,
+	stripUndefined,
+	u16be,
+	u16le,
+	u24le,
+	u32be,
+	u32le,
+	u64be,
+	u8,
+} from './bytes';
+
 export type MediaKind = 'video' | 'image';
 
 export interface VideoFacts {
@@ -99,69 +114,6 @@ const MAX_SCAN_BYTES = 64 * MIB;
 const MAX_JPEG_SEGMENTS = 4096;
 /** PNG chunks walked to find IHDR (it must be first; iPhone PNGs put CgBI before it). */
 const MAX_PNG_CHUNKS = 8;
-
-// ---------------------------------------------------------------------------------------------
-// Byte reading (each returns undefined when the bytes are not there)
-
-function u8(b: Uint8Array, o: number): number | undefined {
-	return o >= 0 && o < b.length ? b[o] : undefined;
-}
-
-function u16be(b: Uint8Array, o: number): number | undefined {
-	if (o < 0 || o + 2 > b.length) return undefined;
-	return (b[o] << 8) | b[o + 1];
-}
-
-function u16le(b: Uint8Array, o: number): number | undefined {
-	if (o < 0 || o + 2 > b.length) return undefined;
-	return b[o] | (b[o + 1] << 8);
-}
-
-function u24le(b: Uint8Array, o: number): number | undefined {
-	if (o < 0 || o + 3 > b.length) return undefined;
-	return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
-}
-
-function u32be(b: Uint8Array, o: number): number | undefined {
-	if (o < 0 || o + 4 > b.length) return undefined;
-	return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-}
-
-function u32le(b: Uint8Array, o: number): number | undefined {
-	if (o < 0 || o + 4 > b.length) return undefined;
-	return b[o + 3] * 0x1000000 + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]);
-}
-
-/** A 64-bit big-endian integer, undefined beyond Number.MAX_SAFE_INTEGER. */
-function u64be(b: Uint8Array, o: number): number | undefined {
-	const hi = u32be(b, o);
-	const lo = u32be(b, o + 4);
-	if (hi === undefined || lo === undefined || hi >= 0x200000) return undefined;
-	return hi * 0x100000000 + lo;
-}
-
-function fourcc(b: Uint8Array, o: number): string | undefined {
-	if (o < 0 || o + 4 > b.length) return undefined;
-	return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
-}
-
-function startsWith(b: Uint8Array, o: number, sig: readonly number[]): boolean {
-	if (o < 0 || o + sig.length > b.length) return false;
-	for (let i = 0; i < sig.length; i++) if (b[o + i] !== sig[i]) return false;
-	return true;
-}
-
-function isAscii(s: string, o: number, b: Uint8Array): boolean {
-	return startsWith(
-		b,
-		o,
-		Array.from(s, (c) => c.charCodeAt(0)),
-	);
-}
-
-function positive(n: number | undefined): number | undefined {
-	return n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sniffing
@@ -501,11 +453,6 @@ function videoFacts(
 	if (moovBytes) Object.assign(facts, parseMoov(moovBytes, complete));
 	if (moovAtEnd !== undefined) facts.moovAtEnd = moovAtEnd;
 	return stripUndefined(facts);
-}
-
-function stripUndefined<T extends object>(o: T): T {
-	for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
-	return o;
 }
 
 /**
