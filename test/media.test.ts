@@ -10,9 +10,9 @@ import {
 	probeImage,
 	probeVideo,
 	probeVideoFromParts,
-	sniffFormat,
 	type VideoFacts,
 } from '../nodes/HappyHorse/media/videoProbe';
+import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
 
 // Made once by test/fixtures/media/make-fixtures.sh (ffmpeg); the facts below are ffprobe's.
 const DIR = path.join(__dirname, 'fixtures', 'media');

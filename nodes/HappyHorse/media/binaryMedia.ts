@@ -4,13 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
 import type { MediaKind, MediaProblem } from './videoProbe';
-import {
-	checkImageFacts,
-	checkVideoFacts,
-	probeImage,
-	probeVideoFromParts,
-	sniffFormat,
-} from './videoProbe';
+import { checkImageFacts, checkVideoFacts, probeImage, probeVideoFromParts } from './videoProbe';
+import { sniffFormat } from './sniffFormat';
 
 /**
  * Files from earlier nodes: read only through n8n's helpers (so every binary data mode works:
