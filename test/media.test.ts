@@ -7,11 +7,11 @@ import {
 	checkVideo,
 	checkVideoFacts,
 	MEDIA_LIMITS,
-	probeImage,
 	probeVideo,
 	probeVideoFromParts,
 	type VideoFacts,
 } from '../nodes/HappyHorse/media/videoProbe';
+import { probeImage } from '../nodes/HappyHorse/media/imageProbe';
 import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
 
 // Made once by test/fixtures/media/make-fixtures.sh (ffmpeg); the facts below are ffprobe's.

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
 import type { MediaKind, MediaProblem } from './videoProbe';
-import { checkImageFacts, checkVideoFacts, probeImage, probeVideoFromParts } from './videoProbe';
+import { checkImageFacts, checkVideoFacts, probeVideoFromParts } from './videoProbe';
+import { probeImage } from './imageProbe';
 import { sniffFormat } from './sniffFormat';
 
 /**
