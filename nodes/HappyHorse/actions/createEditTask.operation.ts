@@ -16,7 +16,7 @@ import { scheduleNextCheck } from '../helpers/pollUntilDone';
 import { waitAndDownload } from '../helpers/waitAndDownload';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { DEFAULT_MODEL, editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
-import type { MediaKind } from '../media/videoProbe';
+import type { MediaKind } from '../schemas/limits';
 import type { HappyHorseApi, MediaRules } from '../transport';
 import { UPLOAD_ALTERNATIVE } from '../transport/upload';
 

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
-import type { MediaKind, MediaProblem } from './videoProbe';
+import type { MediaKind } from '../schemas/limits';
+import type { MediaProblem } from './videoProbe';
 import { checkImageFacts, checkVideoFacts, probeVideoFromParts } from './videoProbe';
 import { probeImage } from './imageProbe';
 import { sniffFormat } from './sniffFormat';

@@ -14,8 +14,7 @@ import { fourcc, isAscii, positive, stripUndefined, u16be, u32be, u64be, u8 } fr
 import type { ImageFacts } from './imageProbe';
 import { probeImage } from './imageProbe';
 import { sniffFormat } from './sniffFormat';
-
-export type MediaKind = 'video' | 'image';
+import { MEDIA_LIMITS, MIB } from '../schemas/limits';
 
 export interface VideoFacts {
 	container: 'mp4' | 'mov';
@@ -48,37 +47,6 @@ export interface MediaProblem {
 	limit: string;
 }
 
-const MIB = 1024 * 1024;
-
-/**
- * The API's rules (API-NOTES.md). Sizes are read as MiB (1 MB = 1,048,576 bytes): where the
- * unit is unclear the check is the lenient one, so a file the API accepts is never refused here.
- */
-export const MEDIA_LIMITS: {
-	video: {
-		maxBytes: number;
-		minSeconds: number;
-		maxSeconds: number;
-		maxLongSide: number;
-		minShortSide: number;
-		minFrameRate: number;
-		codecs: string[];
-	};
-	image: { maxBytes: number; minSide: number };
-} = {
-	video: {
-		maxBytes: 100 * MIB,
-		minSeconds: 3,
-		maxSeconds: 60,
-		maxLongSide: 4096,
-		minShortSide: 360,
-		/** Exclusive: the frame rate must be MORE than this. */
-		minFrameRate: 8,
-		codecs: ['avc1', 'avc3'],
-	},
-	image: { maxBytes: 20 * MIB, minSide: 300 },
-};
-
 // ---------------------------------------------------------------------------------------------
 // Bounds
 
@@ -91,9 +59,9 @@ const MAX_TRACKS = 64;
 /** stts entries summed (beyond this the frame rate is left unknown). */
 const MAX_STTS_ENTRIES = 1_000_000;
 /** The most of a moov box that is read. */
-const MAX_MOOV_BYTES = 64 * MIB;
+const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /** How far into a buffer the moov fallback scan goes. */
-const MAX_SCAN_BYTES = 64 * MIB;
+const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // ISO BMFF boxes
