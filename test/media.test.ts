@@ -6,13 +6,15 @@ import {
 	checkImageFacts,
 	checkVideo,
 	checkVideoFacts,
+} from '../nodes/HappyHorse/media/mediaChecks';
+import { probeImage } from '../nodes/HappyHorse/media/imageProbe';
+import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
+import { MEDIA_LIMITS } from '../nodes/HappyHorse/schemas/limits';
+import {
 	probeVideo,
 	probeVideoFromParts,
 	type VideoFacts,
 } from '../nodes/HappyHorse/media/videoProbe';
-import { probeImage } from '../nodes/HappyHorse/media/imageProbe';
-import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
-import { MEDIA_LIMITS } from '../nodes/HappyHorse/schemas/limits';
 
 // Made once by test/fixtures/media/make-fixtures.sh (ffmpeg); the facts below are ffprobe's.
 const DIR = path.join(__dirname, 'fixtures', 'media');

@@ -8,7 +8,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../helpers/concurrency';
 import type { BinaryMedia } from '../media/binaryMedia';
-import { preflightCheck, readBinaryMedia, uploadSourceOf } from '../media/binaryMedia';
+import { readBinaryMedia, uploadSourceOf } from '../media/binaryMedia';
+import { preflightCheck } from '../media/mediaChecks';
 import type { ItemState } from '../helpers/itemState';
 import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from '../helpers/itemState';
 import { throwFirstFailure } from '../helpers/outputs';

@@ -4,15 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
 import type { MediaKind } from '../schemas/limits';
-import type { MediaProblem } from './videoProbe';
-import { checkImageFacts, checkVideoFacts, probeVideoFromParts } from './videoProbe';
-import { probeImage } from './imageProbe';
 import { sniffFormat } from './sniffFormat';
 
 /**
  * Files from earlier nodes: read only through n8n's helpers (so every binary data mode works:
- * in memory, filesystem, S3), checked before anything is uploaded or paid for, and handed to
- * the transport as upload sources that stream from storage.
+ * in memory, filesystem, S3), checked (mediaChecks.ts: preflightCheck) before anything is
+ * uploaded or paid for, and handed to the transport as upload sources that stream from storage.
  */
 
 export interface BinaryMedia {
@@ -114,46 +111,9 @@ async function sampleStored(
 	};
 }
 
-function describe(media: BinaryMedia): string {
+/** The file as messages name it: its field and its file name. */
+export function describeMedia(media: BinaryMedia): string {
 	return `${media.field} "${media.fileName}"`;
-}
-
-/**
- * Checks type, size and, for MP4/MOV, what the container header tells (duration, sides, frame
- * rate, codec), without decoding. Every broken rule is named with its value and its limit.
- */
-export function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): void {
-	const { head, tail } = media;
-	const format = sniffFormat(head);
-	let problems: MediaProblem[];
-	if (media.kind === 'video') {
-		problems =
-			format === 'mp4' || format === 'mov'
-				? checkVideoFacts(probeVideoFromParts(head, tail, media.size), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'MP4 or MOV' }];
-	} else {
-		problems =
-			format === 'jpeg' || format === 'png' || format === 'webp'
-				? checkImageFacts(probeImage(head), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'JPEG, PNG or WEBP' }];
-	}
-	if (problems.length === 0) return;
-	const [first, ...rest] = problems.map(
-		(problem) => `${problem.field} is ${problem.value} (the API takes ${problem.limit})`,
-	);
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Item ${media.itemIndex}: ${describe(media)}: ${first}`,
-		{
-			itemIndex: media.itemIndex,
-			description: [
-				rest.length > 0 ? `Also: ${rest.join('; ')}.` : '',
-				'Nothing was uploaded or paid for. To send the file anyway, turn off Options → Check Files Before Upload.',
-			]
-				.filter(Boolean)
-				.join(' '),
-		},
-	);
 }
 
 /** The file as the transport uploads it: streamed from storage, or from memory in default mode. */
@@ -167,7 +127,7 @@ export async function uploadSourceOf(
 	const extension =
 		format === 'jpeg' ? 'jpg' : (format ?? (media.kind === 'video' ? 'mp4' : 'png'));
 	return {
-		label: describe(media),
+		label: describeMedia(media),
 		fileName: sanitizeFileName(media.fileName, extension),
 		contentType,
 		size: media.size,

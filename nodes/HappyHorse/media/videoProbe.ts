@@ -1,20 +1,12 @@
 /**
- * Pre-flight media checks without decoding and without a runtime dependency.
- *
- * Reads only container headers: the ISO base media file format boxes of an MP4/MOV (ftyp,
- * moov → mvhd, trak → tkhd, mdia → mdhd, hdlr, minf → stbl → stsd, stts), the PNG IHDR chunk,
- * the JPEG SOFn marker and the WEBP VP8/VP8L/VP8X header. Nothing here throws on garbage or
- * truncated input: an unreadable fact is left undefined, and every loop and read is bounded.
- *
- * The rules are the ones in API-NOTES.md. A fact that could not be read is not a problem
- * (unknown is not wrong), except an unknown format.
+ * The facts of an MP4/MOV video from its container headers, without decoding and without a
+ * runtime dependency: the ISO base media file format boxes ftyp, moov → mvhd, trak → tkhd,
+ * mdia → mdhd, hdlr, minf → stbl → stsd, stts. Nothing here throws on garbage or truncated
+ * input: an unreadable fact is left undefined, and every loop and read is bounded.
  */
 
 import { fourcc, isAscii, positive, stripUndefined, u16be, u32be, u64be, u8 } from './bytes';
-import type { ImageFacts } from './imageProbe';
-import { probeImage } from './imageProbe';
 import { sniffFormat } from './sniffFormat';
-import { MEDIA_LIMITS, MIB } from '../schemas/limits';
 
 export interface VideoFacts {
 	container: 'mp4' | 'mov';
@@ -36,15 +28,6 @@ export interface VideoFacts {
 	hasVideoTrack?: boolean;
 	/** true for a fragmented MP4 (moov has mvex): its samples are mostly in moof boxes. */
 	fragmented?: boolean;
-}
-
-export interface MediaProblem {
-	/** What is wrong: 'format', 'codec', 'duration', 'frameRate', 'longSide', 'shortSide', 'size' or 'videoTrack'. */
-	field: string;
-	/** The value found, human-readable, e.g. '2.0 s'. */
-	value: string;
-	/** The rule, human-readable, e.g. '3–60 s'. */
-	limit: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,202 +447,4 @@ function scanForMoov(b: Uint8Array): { bytes: Uint8Array; complete: boolean } | 
 		return { bytes: b.subarray(start, end), complete: end === start + size };
 	}
 	return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rules
-
-const CODEC_NAMES: Record<string, string> = {
-	avc1: 'H.264',
-	avc3: 'H.264',
-	hvc1: 'H.265',
-	hev1: 'H.265',
-	dvh1: 'Dolby Vision H.265',
-	dvhe: 'Dolby Vision H.265',
-	dva1: 'Dolby Vision H.264',
-	dvav: 'Dolby Vision H.264',
-	av01: 'AV1',
-	vp08: 'VP8',
-	vp09: 'VP9',
-	mp4v: 'MPEG-4 Part 2',
-	s263: 'H.263',
-	h263: 'H.263',
-	jpeg: 'Motion JPEG',
-	mjpa: 'Motion JPEG',
-	mjpb: 'Motion JPEG',
-	'png ': 'PNG',
-	apch: 'ProRes 422 HQ',
-	apcn: 'ProRes 422',
-	apcs: 'ProRes 422 LT',
-	apco: 'ProRes 422 Proxy',
-	ap4h: 'ProRes 4444',
-	ap4x: 'ProRes 4444 XQ',
-	encv: 'encrypted',
-};
-
-const FORMAT_NAMES: Record<string, string> = {
-	mp4: 'MP4 video',
-	mov: 'MOV video',
-	jpeg: 'JPEG image',
-	png: 'PNG image',
-	webp: 'WEBP image',
-};
-
-/**
- * n with one decimal, or with up to three when one decimal would round it onto a limit it
- * does not meet (60.02 s shows as '60.02 s', not '60.0 s').
- */
-function formatNear(n: number, bounds: number[]): string {
-	let s = n.toFixed(1);
-	for (let digits = 2; digits <= 3 && bounds.includes(Number(s)) && !bounds.includes(n); digits++) {
-		s = n.toFixed(digits);
-	}
-	return s;
-}
-
-function megabytes(bytes: number, limitBytes: number): string {
-	return `${formatNear(bytes / MIB, [limitBytes / MIB])} MB`;
-}
-
-/** Tolerance for rounding in timescale arithmetic (a 3 s clip may read as 2.9999…). */
-const EPSILON = 1e-6;
-
-function sizeProblem(sizeBytes: number, maxBytes: number): MediaProblem | undefined {
-	if (typeof sizeBytes !== 'number' || !Number.isFinite(sizeBytes) || sizeBytes <= maxBytes) {
-		return undefined;
-	}
-	return {
-		field: 'size',
-		value: megabytes(sizeBytes, maxBytes),
-		limit: `at most ${maxBytes / MIB} MB`,
-	};
-}
-
-function sideProblems(
-	width: number | undefined,
-	height: number | undefined,
-	maxLongSide: number | undefined,
-	minShortSide: number,
-): MediaProblem[] {
-	const problems: MediaProblem[] = [];
-	if (width === undefined || height === undefined) {
-		// One side known: it is at least the short side and at most the long side.
-		const side = width ?? height;
-		if (side !== undefined && maxLongSide !== undefined && side > maxLongSide) {
-			problems.push({ field: 'longSide', value: `${side} px`, limit: `at most ${maxLongSide} px` });
-		}
-		if (side !== undefined && side < minShortSide) {
-			problems.push({
-				field: 'shortSide',
-				value: `${side} px`,
-				limit: `at least ${minShortSide} px`,
-			});
-		}
-		return problems;
-	}
-	const dims = `${width}×${height}`;
-	const long = Math.max(width, height);
-	const short = Math.min(width, height);
-	if (maxLongSide !== undefined && long > maxLongSide) {
-		problems.push({
-			field: 'longSide',
-			value: `${long} px (${dims})`,
-			limit: `at most ${maxLongSide} px`,
-		});
-	}
-	if (short < minShortSide) {
-		problems.push({
-			field: 'shortSide',
-			value: `${short} px (${dims})`,
-			limit: `at least ${minShortSide} px`,
-		});
-	}
-	return problems;
-}
-
-/** The rules applied to facts already read (e.g. by probeVideoFromParts). undefined facts = unknown format. */
-export function checkVideoFacts(facts: VideoFacts | undefined, sizeBytes: number): MediaProblem[] {
-	const L = MEDIA_LIMITS.video;
-	const problems: MediaProblem[] = [];
-	if (!facts) {
-		problems.push({ field: 'format', value: 'unknown', limit: 'MP4 or MOV (H.264)' });
-	} else {
-		if (facts.hasVideoTrack === false) {
-			problems.push({ field: 'videoTrack', value: 'none', limit: 'one video track' });
-		}
-		if (facts.codec !== undefined && !L.codecs.includes(facts.codec)) {
-			const name = CODEC_NAMES[facts.codec];
-			const tag = facts.codec.trim() || facts.codec;
-			problems.push({ field: 'codec', value: name ? `${tag} (${name})` : tag, limit: 'H.264' });
-		}
-		const d = facts.durationSeconds;
-		if (d !== undefined && (d < L.minSeconds - EPSILON || d > L.maxSeconds + EPSILON)) {
-			problems.push({
-				field: 'duration',
-				value: `${formatNear(d, [L.minSeconds, L.maxSeconds])} s`,
-				limit: `${L.minSeconds}–${L.maxSeconds} s`,
-			});
-		}
-		const fps = facts.frameRate;
-		if (fps !== undefined && fps <= L.minFrameRate + EPSILON) {
-			problems.push({
-				field: 'frameRate',
-				value: `${formatNear(fps, [L.minFrameRate])} fps`,
-				limit: `more than ${L.minFrameRate} fps`,
-			});
-		}
-		problems.push(...sideProblems(facts.width, facts.height, L.maxLongSide, L.minShortSide));
-	}
-	const size = sizeProblem(sizeBytes, L.maxBytes);
-	if (size) problems.push(size);
-	return problems;
-}
-
-/** The API's rules (API-NOTES.md: video MP4/MOV H.264, 3–60 s, long side ≤ 4096 px, short side ≥ 360 px, ≤ 100 MB, > 8 fps; image JPEG/PNG/WEBP, ≥ 300 px both sides, ≤ 20 MB). Returns every broken rule. A fact that could not be read is not a problem (unknown ≠ wrong), except an unknown format. */
-export function checkVideo(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
-	const format = sniffFormat(bytes);
-	if (format !== 'mp4' && format !== 'mov') {
-		const problems: MediaProblem[] = [
-			{
-				field: 'format',
-				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
-				limit: 'MP4 or MOV (H.264)',
-			},
-		];
-		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.video.maxBytes);
-		if (size) problems.push(size);
-		return problems;
-	}
-	return checkVideoFacts(probeVideo(bytes), sizeBytes);
-}
-
-/** The image rules applied to facts already read. undefined facts = unknown format. */
-export function checkImageFacts(facts: ImageFacts | undefined, sizeBytes: number): MediaProblem[] {
-	const L = MEDIA_LIMITS.image;
-	const problems: MediaProblem[] = [];
-	if (!facts) {
-		problems.push({ field: 'format', value: 'unknown', limit: 'JPEG, PNG or WEBP' });
-	} else {
-		problems.push(...sideProblems(facts.width, facts.height, undefined, L.minSide));
-	}
-	const size = sizeProblem(sizeBytes, L.maxBytes);
-	if (size) problems.push(size);
-	return problems;
-}
-
-export function checkImage(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
-	const format = sniffFormat(bytes);
-	if (format !== 'jpeg' && format !== 'png' && format !== 'webp') {
-		const problems: MediaProblem[] = [
-			{
-				field: 'format',
-				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
-				limit: 'JPEG, PNG or WEBP',
-			},
-		];
-		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.image.maxBytes);
-		if (size) problems.push(size);
-		return problems;
-	}
-	return checkImageFacts(probeImage(bytes), sizeBytes);
 }
