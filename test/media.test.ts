@@ -201,8 +201,8 @@ function probeAll(b: Uint8Array): void {
 	sniffFormat(b);
 	probeVideo(b);
 	probeImage(b);
-	checkVideo(b, b.length);
-	checkImage(b, b.length);
+	checkVideo(b, b.length, MEDIA_LIMITS.video);
+	checkImage(b, b.length, MEDIA_LIMITS.editReferenceImage);
 	probeVideoFromParts(b, b.subarray(Math.floor(b.length / 2)), b.length);
 	probeVideoFromParts(b.subarray(0, 64), b.subarray(Math.max(0, b.length - 64)), b.length);
 }
@@ -383,7 +383,7 @@ describe('probeVideo', () => {
 			fragmented: true,
 		});
 		const b = load('fragmented.mp4');
-		expect(checkVideo(b, b.length)).toEqual([]);
+		expect(checkVideo(b, b.length, MEDIA_LIMITS.video)).toEqual([]);
 	});
 
 	it('says there is no video track in a complete moov without one', () => {
@@ -410,7 +410,7 @@ describe('probeVideo', () => {
 			moovAtEnd: false,
 			hasVideoTrack: false,
 		});
-		expect(checkVideo(file, file.length)).toEqual([
+		expect(checkVideo(file, file.length, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'videoTrack', value: 'none', limit: 'one video track' },
 		]);
 	});
@@ -529,17 +529,19 @@ describe('probeImage', () => {
 describe('checkVideo and checkImage', () => {
 	it.each(VIDEOS)('$file breaks exactly its rule ($problem)', (c) => {
 		const b = load(c.file);
-		const problems = checkVideo(b, b.length);
+		const problems = checkVideo(b, b.length, MEDIA_LIMITS.video);
 		expect(problems.map((p) => p.field)).toEqual(c.problem ? [c.problem] : []);
 	});
 
 	it.each(IMAGES)('$file breaks exactly its rule ($problem)', (c) => {
 		const b = load(c.file);
-		expect(checkImage(b, b.length).map((p) => p.field)).toEqual(c.problem ? [c.problem] : []);
+		expect(checkImage(b, b.length, MEDIA_LIMITS.editReferenceImage).map((p) => p.field)).toEqual(
+			c.problem ? [c.problem] : [],
+		);
 	});
 
 	it('says what is wrong in words', () => {
-		const problem = (file: string) => checkVideo(load(file), 1000)[0];
+		const problem = (file: string) => checkVideo(load(file), 1000, MEDIA_LIMITS.video)[0];
 		expect(problem('too-short.mp4')).toEqual({
 			field: 'duration',
 			value: '2.0 s',
@@ -566,61 +568,76 @@ describe('checkVideo and checkImage', () => {
 			value: '4100 px (4100×360)',
 			limit: 'at most 4096 px',
 		});
-		expect(checkImage(load('small.png'), 704)).toEqual([
+		expect(checkImage(load('small.png'), 704, MEDIA_LIMITS.editReferenceImage)).toEqual([
 			{ field: 'shortSide', value: '200 px (200×200)', limit: 'at least 300 px' },
 		]);
 	});
 
 	it('checks the size against the limits', () => {
 		const good = load('good.mp4');
-		expect(checkVideo(good, MEDIA_LIMITS.video.maxBytes)).toEqual([]);
-		expect(checkVideo(good, 150 * 1024 * 1024)).toEqual([
+		expect(checkVideo(good, MEDIA_LIMITS.video.maxBytes, MEDIA_LIMITS.video)).toEqual([]);
+		expect(checkVideo(good, 150 * 1024 * 1024, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'size', value: '150.0 MB', limit: 'at most 100 MB' },
 		]);
-		expect(checkImage(load('good.png'), 21 * 1024 * 1024)).toEqual([
-			{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' },
-		]);
+		expect(checkImage(load('good.png'), 21 * 1024 * 1024, MEDIA_LIMITS.editReferenceImage)).toEqual(
+			[{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' }],
+		);
 	});
 
 	it('shows more digits when one would round onto the limit', () => {
 		const facts: VideoFacts = { container: 'mp4', durationSeconds: 60.02, frameRate: 7.97 };
-		expect(checkVideoFacts(facts, 0)).toEqual([
+		expect(checkVideoFacts(facts, 0, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'duration', value: '60.02 s', limit: '3–60 s' },
 			{ field: 'frameRate', value: '7.97 fps', limit: 'more than 8 fps' },
 		]);
-		expect(checkVideoFacts({ container: 'mp4', durationSeconds: 3, frameRate: 8.01 }, 0)).toEqual(
-			[],
-		);
+		expect(
+			checkVideoFacts(
+				{ container: 'mp4', durationSeconds: 3, frameRate: 8.01 },
+				0,
+				MEDIA_LIMITS.video,
+			),
+		).toEqual([]);
 	});
 
 	it('does not count an unknown fact as a problem, but an unknown format is one', () => {
-		expect(checkVideoFacts({ container: 'mov' }, 0)).toEqual([]);
-		expect(checkImageFacts({ format: 'png' }, 0)).toEqual([]);
-		expect(checkVideo(load('moov-at-end.mp4').subarray(0, 100), 1e6)).toEqual([]);
-		expect(checkVideo(load('good.png'), 1146)).toEqual([
+		expect(checkVideoFacts({ container: 'mov' }, 0, MEDIA_LIMITS.video)).toEqual([]);
+		expect(checkImageFacts({ format: 'png' }, 0, MEDIA_LIMITS.editReferenceImage)).toEqual([]);
+		expect(checkVideo(load('moov-at-end.mp4').subarray(0, 100), 1e6, MEDIA_LIMITS.video)).toEqual(
+			[],
+		);
+		expect(checkVideo(load('good.png'), 1146, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'format', value: 'PNG image', limit: 'MP4 or MOV (H.264)' },
 		]);
-		expect(checkImage(load('good.mp4'), 2664)).toEqual([
+		expect(checkImage(load('good.mp4'), 2664, MEDIA_LIMITS.editReferenceImage)).toEqual([
 			{ field: 'format', value: 'MP4 video', limit: 'JPEG, PNG or WEBP' },
 		]);
-		expect(checkVideo(new Uint8Array(), 0)).toEqual([
+		expect(checkVideo(new Uint8Array(), 0, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'format', value: 'unknown', limit: 'MP4 or MOV (H.264)' },
 		]);
-		expect(checkVideoFacts(undefined, 0).map((p) => p.field)).toEqual(['format']);
+		expect(checkVideoFacts(undefined, 0, MEDIA_LIMITS.video).map((p) => p.field)).toEqual([
+			'format',
+		]);
 	});
 
-	it('has the limits of API-NOTES.md', () => {
+	it('has the limits of docs/API.md', () => {
 		expect(MEDIA_LIMITS).toEqual({
 			video: {
+				media: 'video',
+				formats: ['mp4', 'mov'],
+				codecs: ['avc1', 'avc3'],
 				maxBytes: 100 * 1024 * 1024,
 				minSeconds: 3,
 				maxSeconds: 60,
 				maxLongSide: 4096,
 				minShortSide: 360,
 				minFrameRate: 8,
-				codecs: ['avc1', 'avc3'],
 			},
-			image: { maxBytes: 20 * 1024 * 1024, minSide: 300 },
+			editReferenceImage: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 20 * 1024 * 1024,
+				minShortSide: 300,
+			},
 		});
 	});
 });

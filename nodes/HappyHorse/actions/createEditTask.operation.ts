@@ -188,7 +188,12 @@ export async function prepareEditTask(
 	for (const [index, image] of images.entries()) {
 		if (image.source === 'binary') {
 			const field = `Reference Image ${index + 1}`;
-			await addBinary('reference_image', 'image', field, image.binaryProperty ?? 'image');
+			await addBinary(
+				'reference_image',
+				'editReferenceImage',
+				field,
+				image.binaryProperty ?? 'image',
+			);
 		} else {
 			media.push({ type: 'reference_image', url: image.url ?? '' });
 		}

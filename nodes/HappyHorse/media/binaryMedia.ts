@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
 import type { MediaKind } from '../schemas/limits';
+import { MEDIA_LIMITS } from '../schemas/limits';
 import { sniffFormat } from './sniffFormat';
 
 /**
@@ -14,6 +15,7 @@ import { sniffFormat } from './sniffFormat';
 
 export interface BinaryMedia {
 	itemIndex: number;
+	/** The role of the file in the request, the key of its limits: 'video', 'editReferenceImage'. */
 	kind: MediaKind;
 	/** The UI field, for messages: 'Input Binary Field (video)', 'Reference Image 2'. */
 	field: string;
@@ -38,6 +40,11 @@ const CONTENT_TYPES: Record<string, string> = {
 	webp: 'image/webp',
 };
 
+/** The extension of a file whose format is not known: a video's or an image's. */
+function defaultExtension(kind: MediaKind): string {
+	return MEDIA_LIMITS[kind].media === 'video' ? 'mp4' : 'png';
+}
+
 /** Finds the binary field on the item, or says what is there instead. */
 export async function readBinaryMedia(
 	ctx: IExecuteFunctions,
@@ -61,7 +68,7 @@ export async function readBinaryMedia(
 			},
 		);
 	}
-	const fileName = binary.fileName ?? `${property}.${kind === 'video' ? 'mp4' : 'png'}`;
+	const fileName = binary.fileName ?? `${property}.${defaultExtension(kind)}`;
 	const { size, head, tail } = binary.id
 		? await sampleStored(ctx, binary.id)
 		: sampleInMemory(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
@@ -124,8 +131,7 @@ export async function uploadSourceOf(
 	const format = sniffFormat(media.head);
 	const contentType =
 		(format && CONTENT_TYPES[format]) ?? media.binary.mimeType ?? 'application/octet-stream';
-	const extension =
-		format === 'jpeg' ? 'jpg' : (format ?? (media.kind === 'video' ? 'mp4' : 'png'));
+	const extension = format === 'jpeg' ? 'jpg' : (format ?? defaultExtension(media.kind));
 	return {
 		label: describeMedia(media),
 		fileName: sanitizeFileName(media.fileName, extension),

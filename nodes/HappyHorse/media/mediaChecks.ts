@@ -7,6 +7,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ImageLimits, VideoLimits } from '../schemas/limits';
 import { MEDIA_LIMITS, MIB } from '../schemas/limits';
 import type { BinaryMedia } from './binaryMedia';
 import { describeMedia } from './binaryMedia';
@@ -133,12 +134,42 @@ function sideProblems(
 	return problems;
 }
 
-/** The rules applied to facts already read (e.g. by probeVideoFromParts). undefined facts = unknown format. */
-export function checkVideoFacts(facts: VideoFacts | undefined, sizeBytes: number): MediaProblem[] {
-	const L = MEDIA_LIMITS.video;
+/** The formats as the messages name them: 'MP4 or MOV', 'JPEG, PNG or WEBP'. */
+function formatList(formats: readonly string[]): string {
+	const names = formats.map((format) => format.toUpperCase());
+	return names.length > 1
+		? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+		: names.join('');
+}
+
+/** The codecs as the messages name them: 'H.264'. */
+function codecList(codecs: readonly string[]): string {
+	return [...new Set(codecs.map((codec) => CODEC_NAMES[codec] ?? codec))].join(' or ');
+}
+
+/** The format rule of a video as the messages name it: 'MP4 or MOV (H.264)'. */
+function videoFormats(limits: VideoLimits): string {
+	return `${formatList(limits.formats)} (${codecList(limits.codecs)})`;
+}
+
+/** The format found (undefined: unknown) is not one of those taken. */
+function formatProblem(format: string | undefined, limit: string): MediaProblem {
+	return { field: 'format', value: (format && FORMAT_NAMES[format]) ?? 'unknown', limit };
+}
+
+/**
+ * The video rules of `limits` (e.g. MEDIA_LIMITS.video) applied to facts already read (e.g. by
+ * probeVideoFromParts). undefined facts = unknown format.
+ */
+export function checkVideoFacts(
+	facts: VideoFacts | undefined,
+	sizeBytes: number,
+	limits: VideoLimits,
+): MediaProblem[] {
+	const L = limits;
 	const problems: MediaProblem[] = [];
-	if (!facts) {
-		problems.push({ field: 'format', value: 'unknown', limit: 'MP4 or MOV (H.264)' });
+	if (!facts || !L.formats.includes(facts.container)) {
+		problems.push(formatProblem(facts?.container, videoFormats(L)));
 	} else {
 		if (facts.hasVideoTrack === false) {
 			problems.push({ field: 'videoTrack', value: 'none', limit: 'one video track' });
@@ -146,7 +177,8 @@ export function checkVideoFacts(facts: VideoFacts | undefined, sizeBytes: number
 		if (facts.codec !== undefined && !L.codecs.includes(facts.codec)) {
 			const name = CODEC_NAMES[facts.codec];
 			const tag = facts.codec.trim() || facts.codec;
-			problems.push({ field: 'codec', value: name ? `${tag} (${name})` : tag, limit: 'H.264' });
+			const value = name ? `${tag} (${name})` : tag;
+			problems.push({ field: 'codec', value, limit: codecList(L.codecs) });
 		}
 		const d = facts.durationSeconds;
 		if (d !== undefined && (d < L.minSeconds - EPSILON || d > L.maxSeconds + EPSILON)) {
@@ -172,56 +204,64 @@ export function checkVideoFacts(facts: VideoFacts | undefined, sizeBytes: number
 }
 
 /**
- * The video rules (MEDIA_LIMITS.video: format, codec, duration, sides, size, frame rate) applied
- * to the whole file. Returns every broken rule. A fact that could not be read is not a problem
+ * The video rules of `limits` (format, codec, duration, sides, size, frame rate) applied to the
+ * whole file. Returns every broken rule. A fact that could not be read is not a problem
  * (unknown ≠ wrong), except an unknown format.
  */
-export function checkVideo(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
+export function checkVideo(
+	bytes: Uint8Array,
+	sizeBytes: number,
+	limits: VideoLimits,
+): MediaProblem[] {
 	const format = sniffFormat(bytes);
-	if (format !== 'mp4' && format !== 'mov') {
-		const problems: MediaProblem[] = [
-			{
-				field: 'format',
-				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
-				limit: 'MP4 or MOV (H.264)',
-			},
-		];
-		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.video.maxBytes);
+	if (!isOneOf(format, limits.formats)) {
+		const problems = [formatProblem(format, videoFormats(limits))];
+		const size = sizeProblem(sizeBytes, limits.maxBytes);
 		if (size) problems.push(size);
 		return problems;
 	}
-	return checkVideoFacts(probeVideo(bytes), sizeBytes);
+	return checkVideoFacts(probeVideo(bytes), sizeBytes, limits);
 }
 
-/** The image rules applied to facts already read. undefined facts = unknown format. */
-export function checkImageFacts(facts: ImageFacts | undefined, sizeBytes: number): MediaProblem[] {
-	const L = MEDIA_LIMITS.image;
+/**
+ * The image rules of `limits` (e.g. MEDIA_LIMITS.editReferenceImage) applied to facts already
+ * read. undefined facts = unknown format.
+ */
+export function checkImageFacts(
+	facts: ImageFacts | undefined,
+	sizeBytes: number,
+	limits: ImageLimits,
+): MediaProblem[] {
+	const L = limits;
 	const problems: MediaProblem[] = [];
-	if (!facts) {
-		problems.push({ field: 'format', value: 'unknown', limit: 'JPEG, PNG or WEBP' });
+	if (!facts || !L.formats.includes(facts.format)) {
+		problems.push(formatProblem(facts?.format, formatList(L.formats)));
 	} else {
-		problems.push(...sideProblems(facts.width, facts.height, undefined, L.minSide));
+		problems.push(...sideProblems(facts.width, facts.height, undefined, L.minShortSide));
 	}
 	const size = sizeProblem(sizeBytes, L.maxBytes);
 	if (size) problems.push(size);
 	return problems;
 }
 
-export function checkImage(bytes: Uint8Array, sizeBytes: number): MediaProblem[] {
+/** The image rules of `limits` applied to the whole file. Returns every broken rule. */
+export function checkImage(
+	bytes: Uint8Array,
+	sizeBytes: number,
+	limits: ImageLimits,
+): MediaProblem[] {
 	const format = sniffFormat(bytes);
-	if (format !== 'jpeg' && format !== 'png' && format !== 'webp') {
-		const problems: MediaProblem[] = [
-			{
-				field: 'format',
-				value: (format && FORMAT_NAMES[format]) ?? 'unknown',
-				limit: 'JPEG, PNG or WEBP',
-			},
-		];
-		const size = sizeProblem(sizeBytes, MEDIA_LIMITS.image.maxBytes);
+	if (!isOneOf(format, limits.formats)) {
+		const problems = [formatProblem(format, formatList(limits.formats))];
+		const size = sizeProblem(sizeBytes, limits.maxBytes);
 		if (size) problems.push(size);
 		return problems;
 	}
-	return checkImageFacts(probeImage(bytes), sizeBytes);
+	return checkImageFacts(probeImage(bytes), sizeBytes, limits);
+}
+
+function isOneOf<T extends string>(format: string | undefined, formats: readonly T[]): format is T {
+	return (formats as readonly string[]).includes(format as string);
 }
 
 /**
@@ -231,17 +271,15 @@ export function checkImage(bytes: Uint8Array, sizeBytes: number): MediaProblem[]
 export function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): void {
 	const { head, tail } = media;
 	const format = sniffFormat(head);
+	const limits = MEDIA_LIMITS[media.kind];
 	let problems: MediaProblem[];
-	if (media.kind === 'video') {
-		problems =
-			format === 'mp4' || format === 'mov'
-				? checkVideoFacts(probeVideoFromParts(head, tail, media.size), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'MP4 or MOV' }];
+	if (!isOneOf(format, limits.formats)) {
+		const value = format ?? 'not a known format';
+		problems = [{ field: 'format', value, limit: formatList(limits.formats) }];
+	} else if (limits.media === 'video') {
+		problems = checkVideoFacts(probeVideoFromParts(head, tail, media.size), media.size, limits);
 	} else {
-		problems =
-			format === 'jpeg' || format === 'png' || format === 'webp'
-				? checkImageFacts(probeImage(head), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'JPEG, PNG or WEBP' }];
+		problems = checkImageFacts(probeImage(head), media.size, limits);
 	}
 	if (problems.length === 0) return;
 	const [first, ...rest] = problems.map(
