@@ -9,6 +9,7 @@ import {
 } from '../nodes/HappyHorse/media/mediaChecks';
 import { probeImage } from '../nodes/HappyHorse/media/imageProbe';
 import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
+import type { ImageLimits } from '../nodes/HappyHorse/schemas/limits';
 import { MEDIA_LIMITS } from '../nodes/HappyHorse/schemas/limits';
 import {
 	probeVideo,
@@ -638,7 +639,104 @@ describe('checkVideo and checkImage', () => {
 				maxBytes: 20 * 1024 * 1024,
 				minShortSide: 300,
 			},
+			firstFrame: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 10 * 1024 * 1024,
+				minShortSide: 300,
+				maxAspectRatio: 2.5,
+			},
+			characterImage: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 20 * 1024 * 1024,
+				minShortSide: 400,
+			},
 		});
+	});
+});
+
+/** The header of a PNG of the given size: the signature and the IHDR chunk (CRC not checked). */
+function pngHeader(width: number, height: number): Uint8Array {
+	const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+	const ihdr = [...u32(width), ...u32(height), 8, 6, 0, 0, 0];
+	return new Uint8Array([...signature, ...u32(13), ...ascii('IHDR'), ...ihdr, ...u32(0)]);
+}
+
+describe('the limits of each role', () => {
+	const fields = (bytes: Uint8Array, limits: ImageLimits) =>
+		checkImage(bytes, bytes.length, limits).map((p) => p.field);
+
+	it('reads the synthesized PNG headers', () => {
+		expect(probeImage(pngHeader(780, 300))).toEqual({ format: 'png', width: 780, height: 300 });
+	});
+
+	it('takes a first frame from 1:2.5 to 2.5:1 and refuses 2.6:1', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(checkImage(pngHeader(750, 300), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(300, 750), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(780, 300), 1000, L)).toEqual([
+			{ field: 'aspectRatio', value: '2.6:1 (780×300)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+		expect(checkImage(pngHeader(300, 780), 1000, L)).toEqual([
+			{ field: 'aspectRatio', value: '1:2.6 (300×780)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+		// Just beyond the limit shows the digits that tell it from the limit.
+		expect(checkImageFacts({ format: 'jpeg', width: 2502, height: 1000 }, 0, L)).toEqual([
+			{ field: 'aspectRatio', value: '2.502:1 (2502×1000)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+	});
+
+	it('holds a first frame to its sides and its size', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(fields(pngHeader(299, 400), L)).toEqual(['shortSide']);
+		expect(fields(pngHeader(300, 300), L)).toEqual([]);
+		expect(checkImage(pngHeader(600, 600), 11 * 1024 * 1024, L)).toEqual([
+			{ field: 'size', value: '11.0 MB', limit: 'at most 10 MB' },
+		]);
+		expect(checkImage(pngHeader(600, 600), 10 * 1024 * 1024, L)).toEqual([]);
+	});
+
+	it('takes a character image of a 400 px short side and refuses 399 px', () => {
+		const L = MEDIA_LIMITS.characterImage;
+		expect(checkImage(pngHeader(400, 1000), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(1000, 400), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(399, 1000), 1000, L)).toEqual([
+			{ field: 'shortSide', value: '399 px (399×1000)', limit: 'at least 400 px' },
+		]);
+		expect(checkImageFacts({ format: 'webp', width: 1000, height: 399 }, 0, L)).toEqual([
+			{ field: 'shortSide', value: '399 px (1000×399)', limit: 'at least 400 px' },
+		]);
+		// No aspect limit, and 20 MB as for a reference image.
+		expect(fields(pngHeader(400, 4000), L)).toEqual([]);
+		expect(checkImage(pngHeader(400, 400), 21 * 1024 * 1024, L)).toEqual([
+			{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' },
+		]);
+	});
+
+	it('keeps the reference image of a video edit as it was: no aspect limit, 300 px', () => {
+		const L = MEDIA_LIMITS.editReferenceImage;
+		expect(fields(pngHeader(300, 3000), L)).toEqual([]);
+		expect(fields(pngHeader(299, 3000), L)).toEqual(['shortSide']);
+	});
+
+	it('does not count an aspect ratio of unknown sides as a problem', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(checkImageFacts({ format: 'png', width: 5000 }, 0, L)).toEqual([]);
+		expect(checkImageFacts({ format: 'png' }, 0, L)).toEqual([]);
+	});
+
+	it('refuses a format its role does not take', () => {
+		const pngOnly = { ...MEDIA_LIMITS.editReferenceImage, formats: ['png' as const] };
+		expect(checkImageFacts({ format: 'webp', width: 500, height: 500 }, 0, pngOnly)).toEqual([
+			{ field: 'format', value: 'WEBP image', limit: 'PNG' },
+		]);
+		const mp4Only = { ...MEDIA_LIMITS.video, formats: ['mp4' as const] };
+		expect(checkVideoFacts({ container: 'mov' }, 0, mp4Only)).toEqual([
+			{ field: 'format', value: 'MOV video', limit: 'MP4 (H.264)' },
+		]);
+		const b = load('good.mov');
+		expect(checkVideo(b, b.length, mp4Only).map((p) => p.field)).toEqual(['format']);
 	});
 });
 

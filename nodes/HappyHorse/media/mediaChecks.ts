@@ -18,7 +18,10 @@ import type { VideoFacts } from './videoProbe';
 import { probeVideo, probeVideoFromParts } from './videoProbe';
 
 export interface MediaProblem {
-	/** What is wrong: 'format', 'codec', 'duration', 'frameRate', 'longSide', 'shortSide', 'size' or 'videoTrack'. */
+	/**
+	 * What is wrong: 'format', 'codec', 'duration', 'frameRate', 'longSide', 'shortSide',
+	 * 'aspectRatio', 'size' or 'videoTrack'.
+	 */
 	field: string;
 	/** The value found, human-readable, e.g. '2.0 s'. */
 	value: string;
@@ -78,7 +81,7 @@ function megabytes(bytes: number, limitBytes: number): string {
 	return `${formatNear(bytes / MIB, [limitBytes / MIB])} MB`;
 }
 
-/** Tolerance for rounding in timescale arithmetic (a 3 s clip may read as 2.9999…). */
+/** Tolerance for rounding in timescale and ratio arithmetic (a 3 s clip may read as 2.9999…). */
 const EPSILON = 1e-6;
 
 function sizeProblem(sizeBytes: number, maxBytes: number): MediaProblem | undefined {
@@ -132,6 +135,23 @@ function sideProblems(
 		});
 	}
 	return problems;
+}
+
+/** The long side over the short side beyond `maxRatio` (either way up); unknown sides are not. */
+function aspectProblem(
+	width: number | undefined,
+	height: number | undefined,
+	maxRatio: number | undefined,
+): MediaProblem | undefined {
+	if (maxRatio === undefined || !width || !height) return undefined;
+	const ratio = Math.max(width, height) / Math.min(width, height);
+	if (ratio <= maxRatio + EPSILON) return undefined;
+	const shown = formatNear(ratio, [maxRatio]);
+	return {
+		field: 'aspectRatio',
+		value: `${width >= height ? `${shown}:1` : `1:${shown}`} (${width}×${height})`,
+		limit: `from 1:${maxRatio} to ${maxRatio}:1`,
+	};
 }
 
 /** The formats as the messages name them: 'MP4 or MOV', 'JPEG, PNG or WEBP'. */
@@ -238,6 +258,8 @@ export function checkImageFacts(
 		problems.push(formatProblem(facts?.format, formatList(L.formats)));
 	} else {
 		problems.push(...sideProblems(facts.width, facts.height, undefined, L.minShortSide));
+		const aspect = aspectProblem(facts.width, facts.height, L.maxAspectRatio);
+		if (aspect) problems.push(aspect);
 	}
 	const size = sizeProblem(sizeBytes, L.maxBytes);
 	if (size) problems.push(size);

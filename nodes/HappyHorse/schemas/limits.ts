@@ -33,6 +33,11 @@ export interface ImageLimits {
 	maxBytes: number;
 	/** The short side, and so both sides, at least this many pixels. */
 	minShortSide: number;
+	/**
+	 * The long side over the short side at most this, either way up: 2.5 takes from 1:2.5 to
+	 * 2.5:1. No limit when absent.
+	 */
+	maxAspectRatio?: number;
 }
 
 /**
@@ -44,6 +49,10 @@ export const MEDIA_LIMITS: {
 	video: VideoLimits;
 	/** A reference image of a video edit (docs/API.md, "Video edit"). */
 	editReferenceImage: ImageLimits;
+	/** The first frame of an image-to-video task (docs/API.md, "Image to video"). */
+	firstFrame: ImageLimits;
+	/** A character image of a reference-to-video task (docs/API.md, "Reference to video"). */
+	characterImage: ImageLimits;
 } = {
 	video: {
 		media: 'video',
@@ -61,6 +70,19 @@ export const MEDIA_LIMITS: {
 		formats: ['jpeg', 'png', 'webp'],
 		maxBytes: 20 * MIB,
 		minShortSide: 300,
+	},
+	firstFrame: {
+		media: 'image',
+		formats: ['jpeg', 'png', 'webp'],
+		maxBytes: 10 * MIB,
+		minShortSide: 300,
+		maxAspectRatio: 2.5,
+	},
+	characterImage: {
+		media: 'image',
+		formats: ['jpeg', 'png', 'webp'],
+		maxBytes: 20 * MIB,
+		minShortSide: 400,
 	},
 };
 
