@@ -28,7 +28,10 @@ export interface BinaryMedia {
 	tail: Buffer;
 }
 
-/** A moov box at the end of a 100 MB video is well within the last 8 MB. */
+/**
+ * The ends kept for the checks. A moov box at the end of the largest video the API takes
+ * (MEDIA_LIMITS.video.maxBytes) is well within the last 8 MB.
+ */
 const HEAD_BYTES = 1024 * 1024;
 const TAIL_BYTES = 8 * 1024 * 1024;
 
