@@ -51,8 +51,11 @@ export function readBoxHeader(
 	return { type, start: o, headerSize, size };
 }
 
-/** The children of the box body b[start, end), clipped to the buffer; stops at the first bad header. */
-export function children(b: Uint8Array, start: number, end: number): Box[] {
+/**
+ * The children of the box body b[start, end), clipped to the buffer; stops at the first bad
+ * header.
+ */
+function children(b: Uint8Array, start: number, end: number): Box[] {
 	const out: Box[] = [];
 	const limit = Math.min(end, b.length);
 	let o = start;

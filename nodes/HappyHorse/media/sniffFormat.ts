@@ -28,7 +28,10 @@ const IMAGE_BRANDS = new Set([
 /** Top-level box types a QuickTime file without ftyp may start with. */
 const LEGACY_QT_FIRST_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
 
-/** Sniffs the format from the first bytes (ftyp brand 'qt  ' → mov; other ftyp → mp4; FFD8FF → jpeg; PNG signature; RIFF....WEBP). undefined if unknown. */
+/**
+ * Sniffs the format from the first bytes (ftyp brand 'qt  ' → mov; other ftyp → mp4; FFD8FF →
+ * jpeg; PNG signature; RIFF....WEBP). undefined if unknown.
+ */
 export function sniffFormat(head: Uint8Array): MediaFormat | undefined {
 	if (!(head instanceof Uint8Array)) return undefined;
 	if (startsWith(head, 0, [0xff, 0xd8, 0xff])) return 'jpeg';

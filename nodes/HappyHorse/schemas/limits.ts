@@ -1,6 +1,6 @@
 /**
  * The API's media limits: what each file of a request may be. The lowest floor: it imports
- * nothing of the node, and every limit number lives here only (docs/API.md).
+ * nothing of the node, and every limit number lives here only (docs/API.md, "Limits").
  *
  * Sizes are read as MiB (1 MB = 1,048,576 bytes): where the unit is unclear the check is the
  * lenient one, so a file the API accepts is never refused here.
@@ -45,13 +45,16 @@ export interface ImageLimits {
  * whether it is read as a video or as an image.
  */
 export const MEDIA_LIMITS: {
-	/** The video to edit (docs/API.md, "Video edit"). */
+	/** The video to edit (docs/API.md, "Limits": video (video edit)). */
 	video: VideoLimits;
-	/** A reference image of a video edit (docs/API.md, "Video edit"). */
+	/** A reference image of a video edit ("Limits": reference image (video edit)). */
 	editReferenceImage: ImageLimits;
-	/** The first frame of an image-to-video task (docs/API.md, "Image to video"). */
+	/** The first frame of an image-to-video task ("Limits": first frame (image to video)). */
 	firstFrame: ImageLimits;
-	/** A character image of a reference-to-video task (docs/API.md, "Reference to video"). */
+	/**
+	 * A character image of a reference-to-video task
+	 * ("Limits": reference image (references to video)).
+	 */
 	characterImage: ImageLimits;
 } = {
 	video: {
