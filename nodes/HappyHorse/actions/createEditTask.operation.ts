@@ -141,11 +141,16 @@ function readEditDraft(ctx: IExecuteFunctions, itemIndex: number): TaskDraft {
 			image.source === 'binary'
 				? {
 						type: 'reference_image',
-						kind: 'image',
+						kind: 'editReferenceImage',
 						field,
 						binaryProperty: image.binaryProperty ?? 'image',
 					}
-				: { type: 'reference_image', kind: 'image', field: `${field} URL`, url: image.url ?? '' },
+				: {
+						type: 'reference_image',
+						kind: 'editReferenceImage',
+						field: `${field} URL`,
+						url: image.url ?? '',
+					},
 		);
 	}
 

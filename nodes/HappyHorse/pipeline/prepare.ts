@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryMedia } from '../helpers/binaryMedia';
-import { preflightCheck, readBinaryMedia } from '../helpers/binaryMedia';
-import type { MediaKind } from '../helpers/mediaProbe';
+import type { BinaryMedia } from '../media/binaryMedia';
+import { readBinaryMedia } from '../media/binaryMedia';
+import { preflightCheck } from '../media/mediaChecks';
+import type { MediaKind } from '../schemas/limits';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import { editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
 import type { HappyHorseApi } from '../transport';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { uploadSourceOf } from '../helpers/binaryMedia';
+import { uploadSourceOf } from '../media/binaryMedia';
 import type { EditTaskRequest } from '../schemas/editTaskRequest';
 import type { FileUploads } from '../transport/types';
 import type { PreparedTask } from './prepare';

@@ -6,13 +6,16 @@ import {
 	checkImageFacts,
 	checkVideo,
 	checkVideoFacts,
-	MEDIA_LIMITS,
-	probeImage,
+} from '../nodes/HappyHorse/media/mediaChecks';
+import { probeImage } from '../nodes/HappyHorse/media/imageProbe';
+import { sniffFormat } from '../nodes/HappyHorse/media/sniffFormat';
+import type { ImageLimits } from '../nodes/HappyHorse/schemas/limits';
+import { MEDIA_LIMITS } from '../nodes/HappyHorse/schemas/limits';
+import {
 	probeVideo,
 	probeVideoFromParts,
-	sniffFormat,
 	type VideoFacts,
-} from '../nodes/HappyHorse/helpers/mediaProbe';
+} from '../nodes/HappyHorse/media/videoProbe';
 
 // Made once by test/fixtures/media/make-fixtures.sh (ffmpeg); the facts below are ffprobe's.
 const DIR = path.join(__dirname, 'fixtures', 'media');
@@ -199,8 +202,8 @@ function probeAll(b: Uint8Array): void {
 	sniffFormat(b);
 	probeVideo(b);
 	probeImage(b);
-	checkVideo(b, b.length);
-	checkImage(b, b.length);
+	checkVideo(b, b.length, MEDIA_LIMITS.video);
+	checkImage(b, b.length, MEDIA_LIMITS.editReferenceImage);
 	probeVideoFromParts(b, b.subarray(Math.floor(b.length / 2)), b.length);
 	probeVideoFromParts(b.subarray(0, 64), b.subarray(Math.max(0, b.length - 64)), b.length);
 }
@@ -381,7 +384,7 @@ describe('probeVideo', () => {
 			fragmented: true,
 		});
 		const b = load('fragmented.mp4');
-		expect(checkVideo(b, b.length)).toEqual([]);
+		expect(checkVideo(b, b.length, MEDIA_LIMITS.video)).toEqual([]);
 	});
 
 	it('says there is no video track in a complete moov without one', () => {
@@ -408,7 +411,7 @@ describe('probeVideo', () => {
 			moovAtEnd: false,
 			hasVideoTrack: false,
 		});
-		expect(checkVideo(file, file.length)).toEqual([
+		expect(checkVideo(file, file.length, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'videoTrack', value: 'none', limit: 'one video track' },
 		]);
 	});
@@ -527,17 +530,19 @@ describe('probeImage', () => {
 describe('checkVideo and checkImage', () => {
 	it.each(VIDEOS)('$file breaks exactly its rule ($problem)', (c) => {
 		const b = load(c.file);
-		const problems = checkVideo(b, b.length);
+		const problems = checkVideo(b, b.length, MEDIA_LIMITS.video);
 		expect(problems.map((p) => p.field)).toEqual(c.problem ? [c.problem] : []);
 	});
 
 	it.each(IMAGES)('$file breaks exactly its rule ($problem)', (c) => {
 		const b = load(c.file);
-		expect(checkImage(b, b.length).map((p) => p.field)).toEqual(c.problem ? [c.problem] : []);
+		expect(checkImage(b, b.length, MEDIA_LIMITS.editReferenceImage).map((p) => p.field)).toEqual(
+			c.problem ? [c.problem] : [],
+		);
 	});
 
 	it('says what is wrong in words', () => {
-		const problem = (file: string) => checkVideo(load(file), 1000)[0];
+		const problem = (file: string) => checkVideo(load(file), 1000, MEDIA_LIMITS.video)[0];
 		expect(problem('too-short.mp4')).toEqual({
 			field: 'duration',
 			value: '2.0 s',
@@ -564,62 +569,174 @@ describe('checkVideo and checkImage', () => {
 			value: '4100 px (4100×360)',
 			limit: 'at most 4096 px',
 		});
-		expect(checkImage(load('small.png'), 704)).toEqual([
+		expect(checkImage(load('small.png'), 704, MEDIA_LIMITS.editReferenceImage)).toEqual([
 			{ field: 'shortSide', value: '200 px (200×200)', limit: 'at least 300 px' },
 		]);
 	});
 
 	it('checks the size against the limits', () => {
 		const good = load('good.mp4');
-		expect(checkVideo(good, MEDIA_LIMITS.video.maxBytes)).toEqual([]);
-		expect(checkVideo(good, 150 * 1024 * 1024)).toEqual([
+		expect(checkVideo(good, MEDIA_LIMITS.video.maxBytes, MEDIA_LIMITS.video)).toEqual([]);
+		expect(checkVideo(good, 150 * 1024 * 1024, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'size', value: '150.0 MB', limit: 'at most 100 MB' },
 		]);
-		expect(checkImage(load('good.png'), 21 * 1024 * 1024)).toEqual([
-			{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' },
-		]);
+		expect(checkImage(load('good.png'), 21 * 1024 * 1024, MEDIA_LIMITS.editReferenceImage)).toEqual(
+			[{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' }],
+		);
 	});
 
 	it('shows more digits when one would round onto the limit', () => {
 		const facts: VideoFacts = { container: 'mp4', durationSeconds: 60.02, frameRate: 7.97 };
-		expect(checkVideoFacts(facts, 0)).toEqual([
+		expect(checkVideoFacts(facts, 0, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'duration', value: '60.02 s', limit: '3–60 s' },
 			{ field: 'frameRate', value: '7.97 fps', limit: 'more than 8 fps' },
 		]);
-		expect(checkVideoFacts({ container: 'mp4', durationSeconds: 3, frameRate: 8.01 }, 0)).toEqual(
-			[],
-		);
+		expect(
+			checkVideoFacts(
+				{ container: 'mp4', durationSeconds: 3, frameRate: 8.01 },
+				0,
+				MEDIA_LIMITS.video,
+			),
+		).toEqual([]);
 	});
 
 	it('does not count an unknown fact as a problem, but an unknown format is one', () => {
-		expect(checkVideoFacts({ container: 'mov' }, 0)).toEqual([]);
-		expect(checkImageFacts({ format: 'png' }, 0)).toEqual([]);
-		expect(checkVideo(load('moov-at-end.mp4').subarray(0, 100), 1e6)).toEqual([]);
-		expect(checkVideo(load('good.png'), 1146)).toEqual([
+		expect(checkVideoFacts({ container: 'mov' }, 0, MEDIA_LIMITS.video)).toEqual([]);
+		expect(checkImageFacts({ format: 'png' }, 0, MEDIA_LIMITS.editReferenceImage)).toEqual([]);
+		expect(checkVideo(load('moov-at-end.mp4').subarray(0, 100), 1e6, MEDIA_LIMITS.video)).toEqual(
+			[],
+		);
+		expect(checkVideo(load('good.png'), 1146, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'format', value: 'PNG image', limit: 'MP4 or MOV (H.264)' },
 		]);
-		expect(checkImage(load('good.mp4'), 2664)).toEqual([
+		expect(checkImage(load('good.mp4'), 2664, MEDIA_LIMITS.editReferenceImage)).toEqual([
 			{ field: 'format', value: 'MP4 video', limit: 'JPEG, PNG or WEBP' },
 		]);
-		expect(checkVideo(new Uint8Array(), 0)).toEqual([
+		expect(checkVideo(new Uint8Array(), 0, MEDIA_LIMITS.video)).toEqual([
 			{ field: 'format', value: 'unknown', limit: 'MP4 or MOV (H.264)' },
 		]);
-		expect(checkVideoFacts(undefined, 0).map((p) => p.field)).toEqual(['format']);
+		expect(checkVideoFacts(undefined, 0, MEDIA_LIMITS.video).map((p) => p.field)).toEqual([
+			'format',
+		]);
 	});
 
-	it('has the limits of API-NOTES.md', () => {
+	it('has the limits of docs/API.md', () => {
 		expect(MEDIA_LIMITS).toEqual({
 			video: {
+				media: 'video',
+				formats: ['mp4', 'mov'],
+				codecs: ['avc1', 'avc3'],
 				maxBytes: 100 * 1024 * 1024,
 				minSeconds: 3,
 				maxSeconds: 60,
 				maxLongSide: 4096,
 				minShortSide: 360,
 				minFrameRate: 8,
-				codecs: ['avc1', 'avc3'],
 			},
-			image: { maxBytes: 20 * 1024 * 1024, minSide: 300 },
+			editReferenceImage: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 20 * 1024 * 1024,
+				minShortSide: 300,
+			},
+			firstFrame: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 10 * 1024 * 1024,
+				minShortSide: 300,
+				maxAspectRatio: 2.5,
+			},
+			characterImage: {
+				media: 'image',
+				formats: ['jpeg', 'png', 'webp'],
+				maxBytes: 20 * 1024 * 1024,
+				minShortSide: 400,
+			},
 		});
+	});
+});
+
+/** The header of a PNG of the given size: the signature and the IHDR chunk (CRC not checked). */
+function pngHeader(width: number, height: number): Uint8Array {
+	const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+	const ihdr = [...u32(width), ...u32(height), 8, 6, 0, 0, 0];
+	return new Uint8Array([...signature, ...u32(13), ...ascii('IHDR'), ...ihdr, ...u32(0)]);
+}
+
+describe('the limits of each role', () => {
+	const fields = (bytes: Uint8Array, limits: ImageLimits) =>
+		checkImage(bytes, bytes.length, limits).map((p) => p.field);
+
+	it('reads the synthesized PNG headers', () => {
+		expect(probeImage(pngHeader(780, 300))).toEqual({ format: 'png', width: 780, height: 300 });
+	});
+
+	it('takes a first frame from 1:2.5 to 2.5:1 and refuses 2.6:1', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(checkImage(pngHeader(750, 300), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(300, 750), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(780, 300), 1000, L)).toEqual([
+			{ field: 'aspectRatio', value: '2.6:1 (780×300)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+		expect(checkImage(pngHeader(300, 780), 1000, L)).toEqual([
+			{ field: 'aspectRatio', value: '1:2.6 (300×780)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+		// Just beyond the limit shows the digits that tell it from the limit.
+		expect(checkImageFacts({ format: 'jpeg', width: 2502, height: 1000 }, 0, L)).toEqual([
+			{ field: 'aspectRatio', value: '2.502:1 (2502×1000)', limit: 'from 1:2.5 to 2.5:1' },
+		]);
+	});
+
+	it('holds a first frame to its sides and its size', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(fields(pngHeader(299, 400), L)).toEqual(['shortSide']);
+		expect(fields(pngHeader(300, 300), L)).toEqual([]);
+		expect(checkImage(pngHeader(600, 600), 11 * 1024 * 1024, L)).toEqual([
+			{ field: 'size', value: '11.0 MB', limit: 'at most 10 MB' },
+		]);
+		expect(checkImage(pngHeader(600, 600), 10 * 1024 * 1024, L)).toEqual([]);
+	});
+
+	it('takes a character image of a 400 px short side and refuses 399 px', () => {
+		const L = MEDIA_LIMITS.characterImage;
+		expect(checkImage(pngHeader(400, 1000), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(1000, 400), 1000, L)).toEqual([]);
+		expect(checkImage(pngHeader(399, 1000), 1000, L)).toEqual([
+			{ field: 'shortSide', value: '399 px (399×1000)', limit: 'at least 400 px' },
+		]);
+		expect(checkImageFacts({ format: 'webp', width: 1000, height: 399 }, 0, L)).toEqual([
+			{ field: 'shortSide', value: '399 px (1000×399)', limit: 'at least 400 px' },
+		]);
+		// No aspect limit, and 20 MB as for a reference image.
+		expect(fields(pngHeader(400, 4000), L)).toEqual([]);
+		expect(checkImage(pngHeader(400, 400), 21 * 1024 * 1024, L)).toEqual([
+			{ field: 'size', value: '21.0 MB', limit: 'at most 20 MB' },
+		]);
+	});
+
+	it('keeps the reference image of a video edit as it was: no aspect limit, 300 px', () => {
+		const L = MEDIA_LIMITS.editReferenceImage;
+		expect(fields(pngHeader(300, 3000), L)).toEqual([]);
+		expect(fields(pngHeader(299, 3000), L)).toEqual(['shortSide']);
+	});
+
+	it('does not count an aspect ratio of unknown sides as a problem', () => {
+		const L = MEDIA_LIMITS.firstFrame;
+		expect(checkImageFacts({ format: 'png', width: 5000 }, 0, L)).toEqual([]);
+		expect(checkImageFacts({ format: 'png' }, 0, L)).toEqual([]);
+	});
+
+	it('refuses a format its role does not take', () => {
+		const pngOnly = { ...MEDIA_LIMITS.editReferenceImage, formats: ['png' as const] };
+		expect(checkImageFacts({ format: 'webp', width: 500, height: 500 }, 0, pngOnly)).toEqual([
+			{ field: 'format', value: 'WEBP image', limit: 'PNG' },
+		]);
+		const mp4Only = { ...MEDIA_LIMITS.video, formats: ['mp4' as const] };
+		expect(checkVideoFacts({ container: 'mov' }, 0, mp4Only)).toEqual([
+			{ field: 'format', value: 'MOV video', limit: 'MP4 (H.264)' },
+		]);
+		const b = load('good.mov');
+		expect(checkVideo(b, b.length, mp4Only).map((p) => p.field)).toEqual(['format']);
 	});
 });
 

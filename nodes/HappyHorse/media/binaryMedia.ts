@@ -3,23 +3,19 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
-import type { MediaKind, MediaProblem } from './mediaProbe';
-import {
-	checkImageFacts,
-	checkVideoFacts,
-	probeImage,
-	probeVideoFromParts,
-	sniffFormat,
-} from './mediaProbe';
+import type { MediaKind } from '../schemas/limits';
+import { MEDIA_LIMITS } from '../schemas/limits';
+import { sniffFormat } from './sniffFormat';
 
 /**
  * Files from earlier nodes: read only through n8n's helpers (so every binary data mode works:
- * in memory, filesystem, S3), checked before anything is uploaded or paid for, and handed to
- * the transport as upload sources that stream from storage.
+ * in memory, filesystem, S3), checked (mediaChecks.ts: preflightCheck) before anything is
+ * uploaded or paid for, and handed to the transport as upload sources that stream from storage.
  */
 
 export interface BinaryMedia {
 	itemIndex: number;
+	/** The role of the file in the request, the key of its limits: 'video', 'editReferenceImage'. */
 	kind: MediaKind;
 	/** The UI field, for messages: 'Input Binary Field (video)', 'Reference Image 2'. */
 	field: string;
@@ -32,7 +28,10 @@ export interface BinaryMedia {
 	tail: Buffer;
 }
 
-/** A moov box at the end of a 100 MB video is well within the last 8 MB. */
+/**
+ * The ends kept for the checks. A moov box at the end of the largest video the API takes
+ * (MEDIA_LIMITS.video.maxBytes) is well within the last 8 MB.
+ */
 const HEAD_BYTES = 1024 * 1024;
 const TAIL_BYTES = 8 * 1024 * 1024;
 
@@ -43,6 +42,11 @@ const CONTENT_TYPES: Record<string, string> = {
 	png: 'image/png',
 	webp: 'image/webp',
 };
+
+/** The extension of a file whose format is not known: a video's or an image's. */
+function defaultExtension(kind: MediaKind): string {
+	return MEDIA_LIMITS[kind].media === 'video' ? 'mp4' : 'png';
+}
 
 /** Finds the binary field on the item, or says what is there instead. */
 export async function readBinaryMedia(
@@ -67,7 +71,7 @@ export async function readBinaryMedia(
 			},
 		);
 	}
-	const fileName = binary.fileName ?? `${property}.${kind === 'video' ? 'mp4' : 'png'}`;
+	const fileName = binary.fileName ?? `${property}.${defaultExtension(kind)}`;
 	const { size, head, tail } = binary.id
 		? await sampleStored(ctx, binary.id)
 		: sampleInMemory(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
@@ -117,46 +121,9 @@ async function sampleStored(
 	};
 }
 
-function describe(media: BinaryMedia): string {
+/** The file as messages name it: its field and its file name. */
+export function describeMedia(media: BinaryMedia): string {
 	return `${media.field} "${media.fileName}"`;
-}
-
-/**
- * Checks type, size and, for MP4/MOV, what the container header tells (duration, sides, frame
- * rate, codec), without decoding. Every broken rule is named with its value and its limit.
- */
-export function preflightCheck(ctx: IExecuteFunctions, media: BinaryMedia): void {
-	const { head, tail } = media;
-	const format = sniffFormat(head);
-	let problems: MediaProblem[];
-	if (media.kind === 'video') {
-		problems =
-			format === 'mp4' || format === 'mov'
-				? checkVideoFacts(probeVideoFromParts(head, tail, media.size), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'MP4 or MOV' }];
-	} else {
-		problems =
-			format === 'jpeg' || format === 'png' || format === 'webp'
-				? checkImageFacts(probeImage(head), media.size)
-				: [{ field: 'format', value: format ?? 'not a known format', limit: 'JPEG, PNG or WEBP' }];
-	}
-	if (problems.length === 0) return;
-	const [first, ...rest] = problems.map(
-		(problem) => `${problem.field} is ${problem.value} (the API takes ${problem.limit})`,
-	);
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Item ${media.itemIndex}: ${describe(media)}: ${first}`,
-		{
-			itemIndex: media.itemIndex,
-			description: [
-				rest.length > 0 ? `Also: ${rest.join('; ')}.` : '',
-				'Nothing was uploaded or paid for. To send the file anyway, turn off Options → Check Files Before Upload.',
-			]
-				.filter(Boolean)
-				.join(' '),
-		},
-	);
 }
 
 /** The file as the transport uploads it: streamed from storage, or from memory in default mode. */
@@ -167,10 +134,9 @@ export async function uploadSourceOf(
 	const format = sniffFormat(media.head);
 	const contentType =
 		(format && CONTENT_TYPES[format]) ?? media.binary.mimeType ?? 'application/octet-stream';
-	const extension =
-		format === 'jpeg' ? 'jpg' : (format ?? (media.kind === 'video' ? 'mp4' : 'png'));
+	const extension = format === 'jpeg' ? 'jpg' : (format ?? defaultExtension(media.kind));
 	return {
-		label: describe(media),
+		label: describeMedia(media),
 		fileName: sanitizeFileName(media.fileName, extension),
 		contentType,
 		size: media.size,
