@@ -1,28 +1,19 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { createTasks } from '../pipeline/createTasks';
-import type { MediaInput, TaskDraft } from '../pipeline/prepare';
-import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
+import { readMediaSource, readOptions, readReferenceImages } from '../pipeline/draft';
+import type { TaskDraft } from '../pipeline/prepare';
 import type { HappyHorseApi } from '../transport';
+import { promptProperty, referenceImagesProperty } from './common.description';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
+	promptProperty({
 		required: true,
-		default: '',
 		placeholder: 'e.g. Replace the background with a beach at sunset',
 		description:
 			'What to change in the video, in any language: at most 5000 characters (2500 Chinese characters)',
-	},
+	}),
 	{
 		displayName: 'Video Source',
 		name: 'videoSource',
@@ -53,50 +44,11 @@ const properties: INodeProperties[] = [
 		hint: 'The name of the input binary field that holds the video',
 		displayOptions: { show: { videoSource: ['binary'] } },
 	},
-	{
-		displayName: 'Reference Images',
-		name: 'referenceImages',
-		type: 'fixedCollection',
-		placeholder: 'Add Reference Image',
-		typeOptions: { multipleValues: true, maxAllowedFields: 5 },
-		default: {},
+	referenceImagesProperty({
+		max: 5,
 		description:
 			'Up to 5 pictures the prompt can refer to ("dress the person in the sweater from the picture"): JPEG, PNG or WEBP, at least 300 px. The Anyfast gateway takes exactly one.',
-		options: [
-			{
-				displayName: 'Image',
-				name: 'images',
-				values: [
-					{
-						displayName: 'Source',
-						name: 'source',
-						type: 'options',
-						default: 'url',
-						options: [
-							{ name: 'URL', value: 'url' },
-							{ name: 'Binary File', value: 'binary' },
-						],
-					},
-					{
-						displayName: 'Image URL',
-						name: 'url',
-						type: 'string',
-						default: '',
-						placeholder: 'https://example.com/sweater.png',
-						displayOptions: { show: { source: ['url'] } },
-					},
-					{
-						displayName: 'Input Binary Field',
-						name: 'binaryProperty',
-						type: 'string',
-						default: 'image',
-						hint: 'The name of the input binary field that holds the image',
-						displayOptions: { show: { source: ['binary'] } },
-					},
-				],
-			},
-		],
-	},
+	}),
 ];
 
 export const description = updateDisplayOptions(
@@ -104,74 +56,28 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface ReferenceImageParameter {
-	source?: string;
-	url?: string;
-	binaryProperty?: string;
-}
-
 /** Reads one item's edit from its parameters: the video, the reference images, the options. */
 function readEditDraft(ctx: IExecuteFunctions, itemIndex: number): TaskDraft {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const media: MediaInput[] = [];
-	const videoSource = ctx.getNodeParameter('videoSource', itemIndex, 'url') as string;
-	if (videoSource === 'binary') {
-		media.push({
-			type: 'video',
-			kind: 'video',
-			field: 'Input Binary Field (video)',
-			binaryProperty: ctx.getNodeParameter('videoBinaryProperty', itemIndex, 'data') as string,
-		});
-	} else {
-		media.push({
-			type: 'video',
-			kind: 'video',
-			field: 'Video URL',
-			url: ctx.getNodeParameter('videoUrl', itemIndex, ''),
-		});
-	}
-	const images = ctx.getNodeParameter(
-		'referenceImages.images',
-		itemIndex,
-		[],
-	) as ReferenceImageParameter[];
-	for (const [index, image] of images.entries()) {
-		const field = `Reference Image ${index + 1}`;
-		media.push(
-			image.source === 'binary'
-				? {
-						type: 'reference_image',
-						kind: 'editReferenceImage',
-						field,
-						binaryProperty: image.binaryProperty ?? 'image',
-					}
-				: {
-						type: 'reference_image',
-						kind: 'editReferenceImage',
-						field: `${field} URL`,
-						url: image.url ?? '',
-					},
-		);
-	}
-
-	const parameters: IDataObject = {};
-	if (options.resolution !== undefined) parameters.resolution = options.resolution;
-	if (options.watermark !== undefined) parameters.watermark = options.watermark;
-	if (options.audioSetting !== undefined) parameters.audio_setting = options.audioSetting;
-	if (options.seed !== undefined && options.seed !== '') parameters.seed = options.seed;
-
+	const video = readMediaSource(ctx, itemIndex, {
+		type: 'video',
+		role: 'video',
+		sourceParameter: 'videoSource',
+		urlParameter: 'videoUrl',
+		binaryParameter: 'videoBinaryProperty',
+		urlField: 'Video URL',
+		binaryField: 'Input Binary Field (video)',
+	});
 	return {
-		model: options.model ?? DEFAULT_MODEL,
 		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
-		media,
-		parameters,
-		checkFiles: options.checkMedia !== false,
+		media: [video, ...readReferenceImages(ctx, itemIndex, 'editReferenceImage')],
+		...readOptions(ctx, itemIndex, 'videoEdit'),
 	};
 }
 
+/** Edits each item's video as its prompt says. */
 export async function execute(
 	this: IExecuteFunctions,
 	api: HappyHorseApi,
 ): Promise<INodeExecutionData[]> {
-	return await createTasks(this, api, readEditDraft);
+	return await createTasks(this, api, 'videoEdit', readEditDraft);
 }

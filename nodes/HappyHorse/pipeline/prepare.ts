@@ -5,8 +5,9 @@ import type { BinaryMedia } from '../media/binaryMedia';
 import { readBinaryMedia } from '../media/binaryMedia';
 import { preflightCheck } from '../media/mediaChecks';
 import type { MediaKind } from '../schemas/limits';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
-import { editTaskRequestSchema, fieldLabel } from '../schemas/editTaskRequest';
+import type { MediaType, TaskKind } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
+import { additionalParametersSchema, fieldLabel, taskRequestSchema } from '../schemas/taskRequest';
 import type { HappyHorseApi } from '../transport';
 import { UPLOAD_ALTERNATIVE } from '../transport/upload';
 import type { ItemState } from './itemState';
@@ -14,8 +15,9 @@ import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from './itemS
 
 /** One entry of `input.media` as an operation read it: a URL, or a binary field to upload. */
 export interface MediaInput {
-	type: EditTaskRequest['input']['media'][number]['type'];
-	kind: MediaKind;
+	type: MediaType;
+	/** Which limits table the file is checked against. */
+	role: MediaKind;
 	/** The UI field, named in messages: 'Video URL', 'Reference Image 2'. */
 	field: string;
 	url?: unknown;
@@ -29,6 +31,8 @@ export interface TaskDraft {
 	prompt: unknown;
 	media: MediaInput[];
 	parameters: IDataObject;
+	/** Options → Additional Parameters, as given: JSON text or an object. */
+	additionalParameters: unknown;
 	/** Options → Check Files Before Upload. */
 	checkFiles: boolean;
 }
@@ -44,7 +48,7 @@ interface PendingUpload {
 
 /** One item, checked and ready: the API body, and the files it needs uploaded first. */
 export interface PreparedTask {
-	request: EditTaskRequest;
+	request: TaskRequest;
 	uploads: PendingUpload[];
 }
 
@@ -58,6 +62,7 @@ const UPLOAD_PLACEHOLDER = 'oss://pending-upload';
 export async function prepareItems(
 	ctx: IExecuteFunctions,
 	api: HappyHorseApi,
+	kind: TaskKind,
 	readDraft: DraftReader,
 ): Promise<{ states: ItemState[]; prepared: Map<ItemState, PreparedTask> }> {
 	const states: ItemState[] = [];
@@ -67,7 +72,7 @@ export async function prepareItems(
 		states.push(state);
 		try {
 			state.settings = readItemSettings(ctx, itemIndex, true);
-			prepared.set(state, await prepareTask(ctx, api, itemIndex, readDraft(ctx, itemIndex)));
+			prepared.set(state, await prepareTask(ctx, api, kind, itemIndex, readDraft(ctx, itemIndex)));
 		} catch (error) {
 			state.error = asNodeError(ctx, error, itemIndex);
 		}
@@ -79,6 +84,7 @@ export async function prepareItems(
 async function prepareTask(
 	ctx: IExecuteFunctions,
 	api: HappyHorseApi,
+	kind: TaskKind,
 	itemIndex: number,
 	draft: TaskDraft,
 ): Promise<PreparedTask> {
@@ -103,7 +109,7 @@ async function prepareTask(
 			ctx,
 			itemIndex,
 			input.binaryProperty,
-			input.kind,
+			input.role,
 			input.field,
 		);
 		if (draft.checkFiles) preflightCheck(ctx, file);
@@ -111,14 +117,25 @@ async function prepareTask(
 		media.push({ type: input.type, url: UPLOAD_PLACEHOLDER });
 	}
 
-	const parsed = editTaskRequestSchema(api.mediaRules).safeParse({
+	const request = taskRequestSchema(kind, api.mediaRules).safeParse({
 		model: draft.model,
-		input: { prompt: draft.prompt, media },
+		input: { prompt: draft.prompt, ...(draft.media.length > 0 ? { media } : {}) },
 		parameters: draft.parameters,
 	});
-	if (parsed.success) return { request: parsed.data, uploads };
-
-	const problems = parsed.error.issues.map((issue) => `${fieldLabel(issue.path)} ${issue.message}`);
+	const additional = additionalParametersSchema(kind).safeParse(draft.additionalParameters);
+	const mediaFields = draft.media.map((input) => input.field);
+	const problems = [
+		...(request.success ? [] : request.error.issues).map(
+			(issue) => `${fieldLabel(issue.path, kind, mediaFields)} ${issue.message}`,
+		),
+		...(additional.success ? [] : additional.error.issues).map(
+			(issue) => `Options → Additional Parameters ${issue.message}`,
+		),
+	];
+	if (request.success && additional.success) {
+		const parameters = { ...additional.data, ...request.data.parameters };
+		return { request: { ...request.data, parameters }, uploads };
+	}
 	throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${problems[0]}`, {
 		itemIndex,
 		description: problems.length > 1 ? `Also: ${problems.slice(1).join('; ')}` : undefined,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { uploadSourceOf } from '../media/binaryMedia';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import type { TaskRequest } from '../schemas/taskRequest';
 import type { FileUploads } from '../transport/types';
 import type { PreparedTask } from './prepare';
 
@@ -13,9 +13,9 @@ export async function uploadFiles(
 	ctx: IExecuteFunctions,
 	uploads: FileUploads | undefined,
 	{ request, uploads: files }: PreparedTask,
-): Promise<EditTaskRequest> {
+): Promise<TaskRequest> {
 	if (files.length === 0 || !uploads) return request;
-	const media = request.input.media.map((entry) => ({ ...entry }));
+	const media = (request.input.media ?? []).map((entry) => ({ ...entry }));
 	for (const { mediaIndex, media: file } of files) {
 		const source = await uploadSourceOf(ctx, file);
 		media[mediaIndex].url = await uploads.uploadFile(source, request.model, file.itemIndex);

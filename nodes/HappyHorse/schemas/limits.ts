@@ -91,3 +91,25 @@ export const MEDIA_LIMITS: {
 
 /** The role a file plays in a request: the key of its limits. */
 export type MediaKind = keyof typeof MEDIA_LIMITS;
+
+type Count = { min: number; max: number };
+
+/**
+ * How many files of each role one request takes, per API family (docs/API.md, "Limits"):
+ * the Anyfast gateway takes fewer reference images than DashScope.
+ */
+export const MEDIA_COUNTS: Record<MediaKind, { native: Count; anyfast: Count }> = {
+	video: { native: { min: 1, max: 1 }, anyfast: { min: 1, max: 1 } },
+	editReferenceImage: { native: { min: 0, max: 5 }, anyfast: { min: 1, max: 1 } },
+	firstFrame: { native: { min: 1, max: 1 }, anyfast: { min: 1, max: 1 } },
+	characterImage: { native: { min: 1, max: 9 }, anyfast: { min: 1, max: 3 } },
+};
+
+/** 5000 non-Chinese characters, or 2500 Chinese ones: a Chinese character counts 2. */
+export const PROMPT_WEIGHT_LIMIT = 5000;
+export const SEED_MAX = 2147483647;
+export const RESOLUTIONS = ['720P', '1080P'] as const;
+export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
+/** Seconds of output video; video edit has no duration (its output follows the input). */
+export const DURATION_SECONDS = { min: 3, max: 15 } as const;

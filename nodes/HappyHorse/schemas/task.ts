@@ -58,12 +58,14 @@ export interface TaskListPage {
 	totalPages: number;
 }
 
+/** The two API families (docs/API.md, "Endpoints"). */
+export type ApiFamily = 'native' | 'anyfast';
+
 /** What a family accepts in `input.media`, checked before anything is sent. */
-export interface MediaRules {
-	minReferenceImages: number;
-	maxReferenceImages: number;
+export interface FamilyRules {
+	family: ApiFamily;
 	/** `oss://` URLs from DashScope's temporary upload. */
 	acceptsOssUrls: boolean;
-	/** Named in error messages: "the Anyfast gateway takes exactly 1 reference image". */
+	/** Named in error messages: "the Anyfast gateway takes exactly 1". */
 	label: string;
 }

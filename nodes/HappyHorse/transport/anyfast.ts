@@ -7,12 +7,13 @@ import {
 	anyfastSubmitResponseSchema,
 	anyfastTaskResponseSchema,
 } from '../schemas/anyfastResponses';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { taskNoun } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure } from './retry';
-import type { MediaRules, SubmittedTask, TaskListPage, TaskSnapshot } from '../schemas/task';
+import type { FamilyRules, SubmittedTask, TaskListPage, TaskSnapshot } from '../schemas/task';
 import type { HappyHorseApi } from './types';
 
 function epochToIso(seconds: number | null | undefined): string | undefined {
@@ -24,14 +25,32 @@ function stringField(record: Record<string, unknown> | null | undefined, key: st
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-const ANYFAST_MEDIA_RULES: MediaRules = {
-	minReferenceImages: 1,
-	maxReferenceImages: 1,
+const ANYFAST_MEDIA_RULES: FamilyRules = {
+	family: 'anyfast',
 	acceptsOssUrls: false,
 	label: 'the Anyfast gateway',
 };
 
-/** The Anyfast (new-api) gateway: native body in, OpenAI-like task objects out. */
+/**
+ * The gateway's submit body (docs/API.md, "Anyfast family"): a video edit goes as the native
+ * body; text, image and references to video go flat, the first frame as `image` and the
+ * reference images as `images`, in order.
+ */
+function anyfastBody(request: TaskRequest): object {
+	const media = request.input.media ?? [];
+	if (media.some((entry) => entry.type === 'video')) return request;
+	const firstFrame = media.find((entry) => entry.type === 'first_frame');
+	const images = media.filter((entry) => entry.type === 'reference_image');
+	return {
+		model: request.model,
+		...(request.input.prompt === undefined ? {} : { prompt: request.input.prompt }),
+		...(firstFrame ? { image: firstFrame.url } : {}),
+		...(images.length > 0 ? { images: images.map((entry) => entry.url) } : {}),
+		parameters: request.parameters,
+	};
+}
+
+/** The Anyfast (new-api) gateway: native or flat body in, OpenAI-like task objects out. */
 export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'anyfast' as const;
 
@@ -41,7 +60,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	readonly uploads = undefined;
 
 	async submitTask(
-		request: EditTaskRequest,
+		request: TaskRequest,
 		itemIndex: number,
 		deadline?: number,
 	): Promise<SubmittedTask> {
@@ -50,9 +69,13 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 				call: 'write',
 				limiter: 'submit',
 				deadline,
-				request: { method: 'POST', url: `${this.baseUrl}/v1/video/generations`, body: request },
+				request: {
+					method: 'POST',
+					url: `${this.baseUrl}/v1/video/generations`,
+					body: anyfastBody(request),
+				},
 				read: (response) => {
-					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					this.throwIfError(response, `Creating the ${taskNoun(request.model)}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
 						anyfastSubmitResponseSchema,

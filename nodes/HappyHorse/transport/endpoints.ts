@@ -3,7 +3,7 @@
  * The credential's test request and the transport both read this table, so a new variant
  * is added in one place.
  */
-export type ApiFamily = 'native' | 'anyfast';
+import type { ApiFamily } from '../schemas/task';
 
 export type EndpointName =
 	'dashscopeBeijing' | 'dashscopeSingapore' | 'infiflow' | 'anyfast' | 'custom';

@@ -9,14 +9,15 @@ import {
 	nativeSubmitResponseSchema,
 	nativeTaskResponseSchema,
 } from '../schemas/nativeResponses';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { taskNoun } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
 import type { ApiLimiters } from './client';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure, withRetries } from './retry';
 import type {
-	MediaRules,
+	FamilyRules,
 	SubmittedTask,
 	TaskListFilter,
 	TaskListPage,
@@ -43,9 +44,8 @@ function toBeijingCompact(date: Date): string {
 		.replace(/[-:T]/g, '');
 }
 
-const NATIVE_MEDIA_RULES: MediaRules = {
-	minReferenceImages: 0,
-	maxReferenceImages: 5,
+const NATIVE_MEDIA_RULES: FamilyRules = {
+	family: 'native',
 	acceptsOssUrls: true,
 	label: 'DashScope',
 };
@@ -105,7 +105,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	}
 
 	async submitTask(
-		request: EditTaskRequest,
+		request: TaskRequest,
 		itemIndex: number,
 		deadline?: number,
 	): Promise<SubmittedTask> {
@@ -121,14 +121,14 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 						// Video synthesis is asynchronous only; without this header DashScope refuses the call.
 						'X-DashScope-Async': 'enable',
 						// oss:// URLs of uploaded files resolve only with this header.
-						...(request.input.media.some((media) => media.url.startsWith(OSS_PREFIX))
+						...((request.input.media ?? []).some((media) => media.url.startsWith(OSS_PREFIX))
 							? { 'X-DashScope-OssResourceResolve': 'enable' }
 							: {}),
 					},
 					body: request,
 				},
 				read: (response) => {
-					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					this.throwIfError(response, `Creating the ${taskNoun(request.model)}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
 						nativeSubmitResponseSchema,

@@ -1,12 +1,12 @@
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import type { TaskRequest } from '../schemas/taskRequest';
 import type {
-	MediaRules,
+	ApiFamily,
+	FamilyRules,
 	SubmittedTask,
 	TaskListFilter,
 	TaskListPage,
 	TaskSnapshot,
 } from '../schemas/task';
-import type { ApiFamily } from './endpoints';
 import type { MultipartFrame } from './multipart';
 
 /** A file from an earlier node, ready to be uploaded. */
@@ -31,17 +31,13 @@ export interface UploadSource {
 export interface HappyHorseApi {
 	readonly family: ApiFamily;
 	readonly baseUrl: string;
-	readonly mediaRules: MediaRules;
+	readonly mediaRules: FamilyRules;
 	/**
 	 * Files from earlier nodes go through DashScope's temporary upload; an endpoint without it
 	 * has none, and that absence is the one place the rule "this endpoint cannot take files" lives.
 	 */
 	readonly uploads: FileUploads | undefined;
-	submitTask(
-		request: EditTaskRequest,
-		itemIndex: number,
-		deadline?: number,
-	): Promise<SubmittedTask>;
+	submitTask(request: TaskRequest, itemIndex: number, deadline?: number): Promise<SubmittedTask>;
 	/** `deadline` (epoch ms): retries of a failed read stop there. */
 	getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot>;
 	/** `detached`: not tied to the execution's cancel signal (clean-up after a stop). */
