@@ -6,6 +6,7 @@ import { readBinaryMedia } from '../media/binaryMedia';
 import { preflightCheck } from '../media/mediaChecks';
 import type { MediaKind } from '../schemas/limits';
 import type { MediaType, TaskKind } from '../schemas/taskKinds';
+import { takesMedia } from '../schemas/taskKinds';
 import type { TaskRequest } from '../schemas/taskRequest';
 import { additionalParametersSchema, fieldLabel, taskRequestSchema } from '../schemas/taskRequest';
 import type { HappyHorseApi } from '../transport';
@@ -119,7 +120,7 @@ async function prepareTask(
 
 	const request = taskRequestSchema(kind, api.mediaRules).safeParse({
 		model: draft.model,
-		input: { prompt: draft.prompt, ...(draft.media.length > 0 ? { media } : {}) },
+		input: { prompt: draft.prompt, ...(takesMedia(kind) ? { media } : {}) },
 		parameters: draft.parameters,
 	});
 	const additional = additionalParametersSchema(kind).safeParse(draft.additionalParameters);

@@ -76,3 +76,8 @@ export function taskNoun(model: string): string {
 	const kind = TASK_KINDS.find((candidate) => TASK_KIND_SPECS[candidate].models.includes(model));
 	return kind ? TASK_KIND_SPECS[kind].noun : 'task';
 }
+
+/** Whether a kind's body has `input.media` (text to video has none). */
+export function takesMedia(kind: TaskKind): boolean {
+	return Object.keys(TASK_KIND_SPECS[kind].mediaRoles).length > 0;
+}

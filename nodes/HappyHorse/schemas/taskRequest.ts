@@ -12,7 +12,7 @@ import {
 } from './limits';
 import type { FamilyRules } from './task';
 import type { MediaType, ParameterName, TaskKind } from './taskKinds';
-import { TASK_KIND_SPECS } from './taskKinds';
+import { TASK_KIND_SPECS, takesMedia } from './taskKinds';
 
 /**
  * The submit body (docs/API.md, "Native family"), one shape for every kind of task: what every
@@ -133,7 +133,6 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
  */
 export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const spec = TASK_KIND_SPECS[kind];
-	const hasMedia = Object.keys(spec.mediaRoles).length > 0;
 	const parameters = Object.fromEntries(
 		spec.parameters.map((name) => [name, PARAMETER_SCHEMAS[name].optional()]),
 	);
@@ -147,7 +146,7 @@ export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
 					prompt: spec.promptRequired
 						? prompt
 						: prompt.transform((text) => (text === '' ? undefined : text)).optional(),
-					...(hasMedia ? { media: mediaSchema(kind, family) } : {}),
+					...(takesMedia(kind) ? { media: mediaSchema(kind, family) } : {}),
 				})
 				.strict(),
 			parameters: z.object(parameters).strict(),
