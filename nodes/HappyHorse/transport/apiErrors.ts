@@ -1,6 +1,10 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { MEDIA_LIMITS, MIB } from '../schemas/limits';
+
+const megabytes = (limits: { maxBytes: number }) => limits.maxBytes / MIB;
+
 /** An error answer of either family, reduced to what the user needs. */
 export interface ApiErrorDetails {
 	httpStatus: number;
@@ -44,7 +48,7 @@ const ADVICE: Array<{ codes: string[]; statuses?: number[]; advice: string }> = 
 	},
 	{
 		codes: ['BadRequest.TooLarge'],
-		advice: 'A file is too large: the video may be at most 100 MB, a reference image 20 MB.',
+		advice: `A file is too large: a video may be at most ${megabytes(MEDIA_LIMITS.video)} MB, a reference image ${megabytes(MEDIA_LIMITS.editReferenceImage)} MB, a first frame ${megabytes(MEDIA_LIMITS.firstFrame)} MB.`,
 	},
 	{
 		codes: ['AccessDenied', 'Model.AccessDenied'],
