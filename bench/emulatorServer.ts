@@ -1,4 +1,4 @@
-import { HappyHorseEmulator } from '../test/emulator/HappyHorseEmulator';
+import { HappyHorseEmulator } from '../dev/emulator';
 
 /**
  * The emulator in a process of its own, for the memory benchmark: the 100 MB it uploads and

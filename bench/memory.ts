@@ -1,5 +1,5 @@
 // First: n8n-core reads its environment when it loads.
-import '../test/setup/env';
+import '../dev/setup/env';
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -7,9 +7,10 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { BinaryMode } from '../test/harness/binaryData';
-import { binaryOf, useFilesystemBinaryMode } from '../test/harness/binaryData';
-import { runNode } from '../test/harness/runNode';
+import type { BinaryMode } from '../dev/harness/binaryData';
+import { binaryOf, useFilesystemBinaryMode } from '../dev/harness/binaryData';
+import { runNode } from '../dev/harness/runNode';
+import { mediaFixture } from '../dev/paths';
 
 /**
  * One measurement, in a fresh process: a 100 MB video goes in (from an earlier node, in the
@@ -21,7 +22,7 @@ const FILE_BYTES = 100_000_000;
 
 /** good.mp4 (4 s, H.264, moov first) padded with a `free` box to 100 MB: it passes the checks. */
 function hundredMegabyteVideo(): Buffer {
-	const good = readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'media', 'good.mp4'));
+	const good = readFileSync(mediaFixture('good.mp4'));
 	const free = Buffer.alloc(FILE_BYTES - good.length);
 	free.writeUInt32BE(free.length, 0);
 	free.write('free', 4, 'latin1');

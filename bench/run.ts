@@ -1,13 +1,13 @@
 // First: n8n-core reads its environment when it loads.
-import '../test/setup/env';
+import '../dev/setup/env';
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { HappyHorseEmulator } from '../test/emulator/HappyHorseEmulator';
-import { runNode } from '../test/harness/runNode';
+import { HappyHorseEmulator } from '../dev/emulator';
+import { runNode } from '../dev/harness/runNode';
 
 /**
  * `npm run bench`: figures measured in one run against the local emulator, printed as ratios

@@ -1,5 +1,5 @@
-import { OWNER } from './lib/n8nRuntime';
-import { DEV_CREDENTIAL_NAME, startDevEnvironment } from './lib/devEnvironment';
+import { OWNER } from '../dev/n8n';
+import { DEV_CREDENTIAL_NAME, startDevEnvironment } from '../dev/devEnvironment';
 
 /**
  * `npm run dev`: builds the package, installs it into a pinned real n8n 2.x (installed once into

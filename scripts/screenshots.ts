@@ -9,10 +9,10 @@ import {
 	DEV_CREDENTIAL_NAME,
 	startDevEnvironment,
 	type DevEnvironment,
-} from './lib/devEnvironment';
-import { loadExamples, pointAtEmulator, type WorkflowJson } from './lib/examples';
-import { OWNER } from './lib/n8nRuntime';
-import { repoRoot } from './lib/paths';
+} from '../dev/devEnvironment';
+import { loadExamples, pointAtEmulator, type WorkflowJson } from '../dev/examples';
+import { OWNER } from '../dev/n8n';
+import { repoRoot } from '../dev/paths';
 
 /**
  * `npm run screenshots`: the README's pictures, taken from the real n8n editor. Starts what

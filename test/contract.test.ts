@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
 import packageJson from '../package.json';
 
-/** NODE-CONTRACT.md: saved workflows depend on these names and defaults. */
+/** The node's contract: saved workflows depend on these names and defaults. */
 const { description } = new HappyHorse();
 const properties = description.properties;
 
@@ -31,6 +31,9 @@ test('operations', () => {
 	expect(operation.default).toBe('createEditTask');
 	expect((operation.options as Array<{ value: string }>).map((option) => option.value)).toEqual([
 		'createEditTask',
+		'createTextToVideoTask',
+		'createImageToVideoTask',
+		'createReferenceToVideoTask',
 		'getTask',
 		'cancelTask',
 		'listTasks',
@@ -63,11 +66,14 @@ test('reference image entries and options use the contract names', () => {
 	const options = (property('options').options as INodeProperties[]).map((option) => option.name);
 	expect(options.sort()).toEqual(
 		[
+			'additionalParameters',
 			'audioSetting',
 			'binaryPropertyName',
 			'checkMedia',
+			'duration',
 			'model',
 			'pollInterval',
+			'ratio',
 			'resolution',
 			'seed',
 			'timeout',

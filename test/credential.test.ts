@@ -1,12 +1,12 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { Family } from './emulator/HappyHorseEmulator';
+import type { Family } from '../dev/emulator';
 import { FAMILIES, credentialsFor, useEmulator } from './fixtures';
 import {
 	TestCredentialsHelper,
 	credentialType,
 	resolveCredentialExpression,
-} from './harness/credentialsHelper';
+} from '../dev/harness/credentialsHelper';
 
 const emulator = useEmulator();
 

@@ -5,9 +5,9 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
 import { credentialsFor, useEmulator } from './fixtures';
-import { HAPPY_HORSE_TYPE } from './harness/nodeTypes';
-import { binaryOf } from './harness/binaryData';
-import { runNode } from './harness/runNode';
+import { HAPPY_HORSE_TYPE } from '../dev/harness/nodeTypes';
+import { binaryOf } from '../dev/harness/binaryData';
+import { runNode } from '../dev/harness/runNode';
 import { fixture } from './node/binaryRoundTrip';
 
 const emulator = useEmulator();

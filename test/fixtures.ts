@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
-import type { Family } from './emulator/HappyHorseEmulator';
-import { HappyHorseEmulator } from './emulator/HappyHorseEmulator';
+import type { Family } from '../dev/emulator';
+import { HappyHorseEmulator } from '../dev/emulator';
 
 export const VIDEO_URL = 'https://media.example.com/input.mp4';
 export const IMAGE_URL = 'https://media.example.com/sweater.png';

@@ -1,6 +1,8 @@
 import type {
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -8,13 +10,30 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as cancelTask from './actions/cancelTask.operation';
 import * as createEditTask from './actions/createEditTask.operation';
+import * as createImageToVideoTask from './actions/createImageToVideoTask.operation';
+import * as createReferenceToVideoTask from './actions/createReferenceToVideoTask.operation';
+import * as createTextToVideoTask from './actions/createTextToVideoTask.operation';
 import * as getTask from './actions/getTask.operation';
 import * as listTasks from './actions/listTasks.operation';
-import { optionsProperty, waitProperties } from './actions/common.description';
+import { modelOptionsFor, optionsProperty, waitProperties } from './actions/common.description';
 import { createApiClient } from './transport';
 
 /** Each operation runs over the whole batch of input items and returns one output per item. */
-const operations = { createEditTask, getTask, cancelTask, listTasks } as const;
+const operations = {
+	createEditTask: createEditTask.execute,
+	createTextToVideoTask: createTextToVideoTask.execute,
+	createImageToVideoTask: createImageToVideoTask.execute,
+	createReferenceToVideoTask: createReferenceToVideoTask.execute,
+	getTask: getTask.execute,
+	cancelTask: cancelTask.execute,
+	listTasks: listTasks.execute,
+} as const;
+
+/**
+ * What an agent reads when the node is its tool: what each operation does and what it costs.
+ * Tasks are billed per second of video, so an agent should not create them speculatively.
+ */
+const BILLING = 'Billed per second of video';
 
 export class HappyHorse implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,9 +43,9 @@ export class HappyHorse implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { createEditTask: "Edit Video", getTask: "Get Task", cancelTask: "Cancel Task", listTasks: "List Tasks" }[$parameter["operation"]] }}',
+			'={{ { createEditTask: "Create Edit Task", createTextToVideoTask: "Create Text-to-Video Task", createImageToVideoTask: "Create Image-to-Video Task", createReferenceToVideoTask: "Create Reference-to-Video Task", getTask: "Get Task", cancelTask: "Cancel Task", listTasks: "List Tasks" }[$parameter["operation"]] }}',
 		description:
-			"Edit videos with Alibaba's HappyHorse 1.0 video edit model: a prompt and up to 5 reference images change a video",
+			"Make and edit videos with Alibaba's HappyHorse models: edit a video, or make one from text, a first frame or reference pictures",
 		defaults: { name: 'HappyHorse' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,39 +53,79 @@ export class HappyHorse implements INodeType {
 		credentials: [{ name: 'happyHorseApi', required: true }],
 		properties: [
 			{
+				// One resource holds every operation, so workflows saved before it existed (with no
+				// resource stored) keep their operation.
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'video',
+				options: [
+					{
+						name: 'Video',
+						value: 'video',
+						description: 'HappyHorse video tasks: create, read, cancel and list them',
+					},
+				],
+			},
+			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['video'] } },
 				default: 'createEditTask',
 				options: [
 					{
 						name: 'Create Edit Task',
 						value: 'createEditTask',
 						action: 'Edit a video',
-						description: 'Edit a video with a prompt and reference images, and get the result',
+						description: `Edit a video with a prompt and up to 5 reference images, and get the result. ${BILLING} in and out.`,
+					},
+					{
+						name: 'Create Text-to-Video Task',
+						value: 'createTextToVideoTask',
+						action: 'Make a video from text',
+						description: `Make a 3–15 s video from a prompt, and get the result. ${BILLING} made.`,
+					},
+					{
+						name: 'Create Image-to-Video Task',
+						value: 'createImageToVideoTask',
+						action: 'Make a video from a first frame',
+						description: `Make a 3–15 s video that starts on a picture, and get the result. ${BILLING} made.`,
+					},
+					{
+						name: 'Create Reference-to-Video Task',
+						value: 'createReferenceToVideoTask',
+						action: 'Make a video from reference pictures',
+						description: `Make a 3–15 s video of the people or things in 1–9 pictures, and get the result. ${BILLING} made.`,
 					},
 					{
 						name: 'Get Task',
 						value: 'getTask',
-						action: 'Get an edit task',
-						description: 'Read the status of a task, optionally wait for it and download the video',
+						action: 'Get a task',
+						description:
+							'Read the status of a task, optionally wait for it and download the video. Free.',
 					},
 					{
 						name: 'Cancel Task',
 						value: 'cancelTask',
-						action: 'Cancel an edit task',
-						description: 'Cancel a task that has not started yet (DashScope endpoints)',
+						action: 'Cancel a task',
+						description: 'Cancel a task that has not started yet (DashScope endpoints). Free.',
 					},
 					{
 						name: 'List Tasks',
 						value: 'listTasks',
-						action: 'List edit tasks',
-						description: 'List the tasks of the account in a time window (DashScope endpoints)',
+						action: 'List tasks',
+						description:
+							'List the tasks of the account in a time window (DashScope endpoints). Free.',
 					},
 				],
 			},
 			...createEditTask.description,
+			...createTextToVideoTask.description,
+			...createImageToVideoTask.description,
+			...createReferenceToVideoTask.description,
 			...getTask.description,
 			...cancelTask.description,
 			...listTasks.description,
@@ -75,13 +134,22 @@ export class HappyHorse implements INodeType {
 		],
 	};
 
+	methods = {
+		loadOptions: {
+			/** Options → Model: the models of the chosen operation's kind. */
+			async getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				return modelOptionsFor(String(this.getCurrentNodeParameter('operation') ?? ''));
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-		const handler = operations[operation];
-		if (!handler) {
+		const run = operations[operation];
+		if (!run) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 		}
 		const api = await createApiClient(this);
-		return [await handler.execute.call(this, api)];
+		return [await run.call(this, api)];
 	}
 }

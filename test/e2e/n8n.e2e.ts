@@ -3,21 +3,21 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { WorkflowJson } from '../../scripts/lib/examples';
+import type { WorkflowJson } from '../../dev/examples';
 import {
 	loadExamples,
 	placeExampleInputs,
 	pointAtEmulator,
 	triggerNodeName,
-} from '../../scripts/lib/examples';
-import type { N8nMajor, RunningN8n } from '../../scripts/lib/n8nRuntime';
+} from '../../dev/examples';
+import type { N8nMajor, RunningN8n } from '../../dev/n8n';
 import {
 	N8nRestClient,
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
-} from '../../scripts/lib/n8nRuntime';
-import { HappyHorseEmulator } from '../emulator/HappyHorseEmulator';
+} from '../../dev/n8n';
+import { HappyHorseEmulator } from '../../dev/emulator';
 
 /**
  * The package as users get it: packed with `npm pack`, installed into a fresh n8n user folder

@@ -1,11 +1,11 @@
 // First: this file reads n8n's own log, where the API key must not appear either.
-import { N8N_LOG_FILE } from '../setup/verboseLogs';
+import { N8N_LOG_FILE } from '../../dev/setup/verboseLogs';
 
 import { readFileSync } from 'node:fs';
 
-import type { Family, ScriptedResponse } from '../emulator/HappyHorseEmulator';
+import type { Family, ScriptedResponse } from '../../dev/emulator';
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 

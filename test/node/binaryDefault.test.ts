@@ -1,6 +1,6 @@
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { binaryOf } from '../harness/binaryData';
-import { runNode } from '../harness/runNode';
+import { binaryOf } from '../../dev/harness/binaryData';
+import { runNode } from '../../dev/harness/runNode';
 import { describeBinaryRoundTrip, fixture } from './binaryRoundTrip';
 
 const emulator = useEmulator();

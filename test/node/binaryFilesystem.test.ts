@@ -1,5 +1,5 @@
 import { useEmulator } from '../fixtures';
-import { useFilesystemBinaryMode } from '../harness/binaryData';
+import { useFilesystemBinaryMode } from '../../dev/harness/binaryData';
 import { describeBinaryRoundTrip } from './binaryRoundTrip';
 
 // n8n's filesystem binary mode for this whole file: items carry ids, bytes live on disk.

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { HappyHorseEmulator } from '../emulator/HappyHorseEmulator';
+import type { HappyHorseEmulator } from '../../dev/emulator';
 import { createParameters, credentialsFor } from '../fixtures';
-import type { BinaryMode, TestFile } from '../harness/binaryData';
-import { binaryOf, bytesOf } from '../harness/binaryData';
-import { runNode } from '../harness/runNode';
+import type { BinaryMode, TestFile } from '../../dev/harness/binaryData';
+import { binaryOf, bytesOf } from '../../dev/harness/binaryData';
+import { runNode } from '../../dev/harness/runNode';
 
 /**
  * Files in and out, the same cases in each of n8n's binary modes: the two test files

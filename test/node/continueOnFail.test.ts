@@ -1,5 +1,5 @@
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 

@@ -6,7 +6,7 @@ import {
 	credentialsFor,
 	useEmulator,
 } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 

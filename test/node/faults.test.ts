@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 
-import type { Fault, SubmitFault } from '../emulator/HappyHorseEmulator';
+import type { Fault, SubmitFault } from '../../dev/emulator';
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 /**
  * Every fault on every call: the outcome, and how many tasks the emulator created. A task is
@@ -81,7 +81,7 @@ describe('faults of the submit', () => {
 		// The API comes up while the node is retrying.
 		await new Promise((resolve) => setTimeout(resolve, 700));
 		const late = new (
-			emulator.constructor as typeof import('../emulator/HappyHorseEmulator').HappyHorseEmulator
+			emulator.constructor as typeof import('../../dev/emulator').HappyHorseEmulator
 		)();
 		await late.start(port);
 		try {

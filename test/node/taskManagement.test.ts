@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 
@@ -70,6 +73,7 @@ describe('List Tasks', () => {
 				startTime: '2026-11-20T00:00:00Z',
 				endTime: '2026-11-20T12:30:00Z',
 				status: 'PENDING',
+				model: 'happyhorse-1.0-video-edit',
 				returnAll: true,
 			},
 		});
@@ -88,6 +92,40 @@ describe('List Tasks', () => {
 			model_name: 'happyhorse-1.0-video-edit',
 			status: 'PENDING',
 		});
+	});
+
+	test('by default lists the tasks of every HappyHorse model, and only those', async () => {
+		const queries: URLSearchParams[] = [];
+		// The account also ran another model's task: DashScope lists it when no model is asked for.
+		const server = createServer((request, response) => {
+			queries.push(new URL(request.url ?? '/', 'http://127.0.0.1').searchParams);
+			const data = [
+				{ task_id: 't2v-1', status: 'SUCCEEDED', model_name: 'happyhorse-1.1-t2v' },
+				{ task_id: 'wan-1', status: 'SUCCEEDED', model_name: 'wan2.2-t2v-plus' },
+				{ task_id: 'edit-1', status: 'RUNNING', model_name: 'happyhorse-1.0-video-edit' },
+			];
+			response.setHeader('Content-Type', 'application/json');
+			response.end(JSON.stringify({ total: 3, total_page: 1, data }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		try {
+			const { items, error } = await runNode({
+				credentials: {
+					apiKey: 'sk-list',
+					endpoint: 'custom',
+					baseUrl: `http://127.0.0.1:${port}/api/v1`,
+					apiFormat: 'native',
+				},
+				parameters: { operation: 'listTasks', returnAll: true },
+			});
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.taskId)).toEqual(['t2v-1', 'edit-1']);
+			expect(queries).toHaveLength(1);
+			expect(queries[0].has('model_name')).toBe(false);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 
 	test('a limit stops early', async () => {

@@ -1,8 +1,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import type { Family } from '../emulator/HappyHorseEmulator';
+import type { Family } from '../../dev/emulator';
 import { IMAGE_URL, createParameters, credentialsFor, useEmulator } from '../fixtures';
-import { runNode } from '../harness/runNode';
+import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
 

@@ -6,10 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../helpers/concurrency';
-import { asNodeError, readTaskId } from '../helpers/itemState';
+import { mapWithConcurrency } from '../pipeline/concurrency';
+import { asNodeError, readTaskId } from '../pipeline/itemState';
 import { taskIdProperty } from './common.description';
-import { withTaskId } from '../helpers/taskErrors';
+import { withTaskId } from '../pipeline/taskErrors';
 import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [
@@ -23,6 +23,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** Cancels in flight at once; they share the account's query limit. */
+const CANCEL_CONCURRENCY = 4;
+
 /**
  * Cancels each item's task. DashScope cancels only PENDING tasks; when it refuses, the task is
  * read once so the error can say what state it is in.
@@ -32,7 +35,7 @@ export async function execute(
 	api: HappyHorseApi,
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const outcomes = await mapWithConcurrency(items, 4, async (_, itemIndex) => {
+	const outcomes = await mapWithConcurrency(items, CANCEL_CONCURRENCY, async (_, itemIndex) => {
 		let taskId: string;
 		try {
 			taskId = readTaskId(this, itemIndex);

@@ -1,13 +1,103 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
+import { AUDIO_SETTINGS, DURATION_SECONDS, RATIOS, RESOLUTIONS, SEED_MAX } from '../schemas/limits';
+import type { ParameterName, TaskKind } from '../schemas/taskKinds';
+import { TASK_KIND_SPECS } from '../schemas/taskKinds';
+
 import {
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
-} from '../helpers/itemState';
+} from '../pipeline/itemState';
 
 /** Parameters every task operation shares: waiting, downloading, and the Options collection. */
+
+/** The create operations, each with its kind of task (schemas/taskKinds.ts). */
+const CREATE_OPERATIONS = {
+	createEditTask: 'videoEdit',
+	createTextToVideoTask: 'textToVideo',
+	createImageToVideoTask: 'imageToVideo',
+	createReferenceToVideoTask: 'referenceToVideo',
+} as const satisfies Record<string, TaskKind>;
+
+const createOperations = Object.keys(CREATE_OPERATIONS);
+
+/** The operations whose kind takes this parameter: where its option is shown. */
+function operationsTaking(parameter: ParameterName): string[] {
+	return Object.entries(CREATE_OPERATIONS)
+		.filter(([, kind]) => TASK_KIND_SPECS[kind].parameters.includes(parameter))
+		.map(([operation]) => operation);
+}
+
+/** The Prompt field of a create operation. */
+export function promptProperty(prompt: {
+	required: boolean;
+	placeholder: string;
+	description: string;
+	hint?: string;
+}): INodeProperties {
+	return {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: prompt.required,
+		default: '',
+		placeholder: prompt.placeholder,
+		description: prompt.description,
+		...(prompt.hint ? { hint: prompt.hint } : {}),
+	};
+}
+
+/** The Reference Images collection of video edit and references to video. */
+export function referenceImagesProperty(images: {
+	max: number;
+	description: string;
+}): INodeProperties {
+	return {
+		displayName: 'Reference Images',
+		name: 'referenceImages',
+		type: 'fixedCollection',
+		placeholder: 'Add Reference Image',
+		typeOptions: { multipleValues: true, maxAllowedFields: images.max },
+		default: {},
+		description: images.description,
+		options: [
+			{
+				displayName: 'Image',
+				name: 'images',
+				values: [
+					{
+						displayName: 'Source',
+						name: 'source',
+						type: 'options',
+						default: 'url',
+						options: [
+							{ name: 'URL', value: 'url' },
+							{ name: 'Binary File', value: 'binary' },
+						],
+					},
+					{
+						displayName: 'Image URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/sweater.png',
+						displayOptions: { show: { source: ['url'] } },
+					},
+					{
+						displayName: 'Input Binary Field',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'image',
+						hint: 'The name of the input binary field that holds the image',
+						displayOptions: { show: { source: ['binary'] } },
+					},
+				],
+			},
+		],
+	};
+}
 
 /** The Task ID field of Get Task and Cancel Task; `description` says what happens to the task. */
 export function taskIdProperty(description: string): INodeProperties {
@@ -32,7 +122,7 @@ export const waitProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: waitForCompletionDescription,
-		displayOptions: { show: { operation: ['createEditTask'] } },
+		displayOptions: { show: { operation: createOperations } },
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -48,13 +138,20 @@ export const waitProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to download the edited video as a file for the next node (S3, Google Drive, YouTube…). Off: output only its URL, valid for 24 hours.',
+			'Whether to download the video as a file for the next node (S3, Google Drive, YouTube…). Off: output only its URL, valid for 24 hours.',
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 ];
 
-const createOnly = { show: { '/operation': ['createEditTask'] } };
+const createOnly = { show: { '/operation': createOperations } };
 const whenWaiting = { show: { '/waitForCompletion': [true] } };
+const shownFor = (parameter: ParameterName) => ({
+	show: { '/operation': operationsTaking(parameter) },
+});
+
+/** The options of an `options` field, from one of the API's lists. */
+const listed = (values: readonly string[]): INodePropertyOptions[] =>
+	values.map((value) => ({ name: value, value }));
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -64,16 +161,38 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Additional Parameters',
+			name: 'additionalParameters',
+			type: 'json',
+			default: '{}',
+			description:
+				'A JSON object merged into the request\'s parameters, for fields this node has no option for yet, e.g. {"prompt_extend": true} for a 1.1 model. A key that an option above sets is refused.',
+			displayOptions: createOnly,
+		},
+		{
+			displayName: 'Aspect Ratio',
+			name: 'ratio',
+			type: 'options',
+			default: '16:9',
+			description: 'Shape of the video. Not set: the API default, 16:9.',
+			options: listed(RATIOS),
+			displayOptions: shownFor('ratio'),
+		},
+		{
 			displayName: 'Audio',
 			name: 'audioSetting',
 			type: 'options',
 			default: 'auto',
 			description: 'What happens to the sound of the video',
 			options: [
-				{ name: 'Auto', value: 'auto', description: 'The model decides' },
-				{ name: 'Keep Original', value: 'origin', description: 'Keep the input video’s sound' },
+				{ name: 'Auto', value: AUDIO_SETTINGS[0], description: 'The model decides' },
+				{
+					name: 'Keep Original',
+					value: AUDIO_SETTINGS[1],
+					description: 'Keep the input video’s sound',
+				},
 			],
-			displayOptions: createOnly,
+			displayOptions: shownFor('audio_setting'),
 		},
 		{
 			displayName: 'Check Files Before Upload',
@@ -82,14 +201,33 @@ export const optionsProperty: INodeProperties = {
 			default: true,
 			description:
 				'Whether to check files from earlier nodes against the API limits (type, size, duration, sides, frame rate, H.264) before uploading, so a task bound to fail is never paid for',
-			displayOptions: createOnly,
+			displayOptions: {
+				show: {
+					'/operation': ['createEditTask', 'createImageToVideoTask', 'createReferenceToVideoTask'],
+				},
+			},
 		},
 		{
-			displayName: 'Model',
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'number',
+			default: 5,
+			typeOptions: {
+				minValue: DURATION_SECONDS.min,
+				maxValue: DURATION_SECONDS.max,
+				numberPrecision: 0,
+			},
+			description: `Length of the video, ${DURATION_SECONDS.min} to ${DURATION_SECONDS.max} seconds; billed per second. Not set: the API default, 5.`,
+			displayOptions: shownFor('duration'),
+		},
+		{
+			displayName: 'Model Name or ID',
 			name: 'model',
-			type: 'string',
-			default: DEFAULT_MODEL,
-			description: 'The model ID; change it only when Alibaba publishes a new version',
+			type: 'options',
+			default: '',
+			typeOptions: { loadOptionsMethod: 'getModels' },
+			description:
+				'The model of this operation, 1.0 by default. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			displayOptions: createOnly,
 		},
 		{
@@ -107,7 +245,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: DEFAULT_BINARY_PROPERTY,
-			description: 'The name of the output binary field to put the edited video in',
+			description: 'The name of the output binary field to put the video in',
 			displayOptions: { show: { '/waitForCompletion': [true], '/downloadVideo': [true] } },
 		},
 		{
@@ -115,21 +253,19 @@ export const optionsProperty: INodeProperties = {
 			name: 'resolution',
 			type: 'options',
 			default: '1080P',
-			description: 'Resolution of the edited video. Not set: the API default, 1080P.',
-			options: [
-				{ name: '720P', value: '720P' },
-				{ name: '1080P', value: '1080P' },
-			],
-			displayOptions: createOnly,
+			description:
+				'Resolution of the video; 1080P costs more per second. Not set: the API default, 1080P.',
+			options: listed(RESOLUTIONS),
+			displayOptions: shownFor('resolution'),
 		},
 		{
 			displayName: 'Seed',
 			name: 'seed',
 			type: 'number',
 			default: 0,
-			typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
-			description: 'A fixed seed (0 to 2147483647) makes results more repeatable',
-			displayOptions: createOnly,
+			typeOptions: { minValue: 0, maxValue: SEED_MAX, numberPrecision: 0 },
+			description: `A fixed seed (0 to ${SEED_MAX}) makes results more repeatable`,
+			displayOptions: shownFor('seed'),
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -148,7 +284,17 @@ export const optionsProperty: INodeProperties = {
 			default: true,
 			description:
 				'Whether the API adds its "AI generated" watermark. Not set: the API default, on.',
-			displayOptions: createOnly,
+			displayOptions: shownFor('watermark'),
 		},
 	],
 };
+
+/** Options → Model's list: the 1.0 and 1.1 models of the operation's kind, 1.0 first. */
+export function modelOptionsFor(operation: string): INodePropertyOptions[] {
+	const kind = CREATE_OPERATIONS[operation as keyof typeof CREATE_OPERATIONS];
+	if (!kind) return [];
+	return TASK_KIND_SPECS[kind].models.map((model, index) => ({
+		name: index === 0 ? `${model} (default)` : model,
+		value: model,
+	}));
+}

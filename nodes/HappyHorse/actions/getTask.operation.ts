@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../helpers/concurrency';
-import type { ItemState } from '../helpers/itemState';
+import { mapWithConcurrency } from '../pipeline/concurrency';
+import type { ItemState } from '../pipeline/itemState';
 import {
 	SETTINGS_OF_INVALID_ITEM,
 	asNodeError,
 	readItemSettings,
 	readTaskId,
-} from '../helpers/itemState';
+} from '../pipeline/itemState';
 import { taskIdProperty } from './common.description';
-import { throwFirstFailure } from '../helpers/outputs';
-import { queryOnce } from '../helpers/pollUntilDone';
-import { waitAndDownload } from '../helpers/waitAndDownload';
+import { throwFirstFailure } from '../pipeline/outputs';
+import { queryOnce, startWaiting } from '../pipeline/poll';
+import { waitAndDownload } from '../pipeline/waitAndDownload';
 import type { HappyHorseApi } from '../transport';
 
 const properties: INodeProperties[] = [
@@ -21,7 +21,8 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
 
-const QUERY_CONCURRENCY = 4;
+/** Get Task's first look at every task, at once; the rate limiter keeps the account's pace. */
+const FIRST_LOOK_CONCURRENCY = 4;
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -31,9 +32,7 @@ export async function execute(
 		const state: ItemState = { itemIndex, settings: SETTINGS_OF_INVALID_ITEM };
 		try {
 			state.settings = readItemSettings(this, itemIndex, false);
-			const taskId = readTaskId(this, itemIndex);
-			state.taskId = taskId;
-			state.deadline = Date.now() + state.settings.timeoutMs;
+			startWaiting(state, { taskId: readTaskId(this, itemIndex) });
 		} catch (error) {
 			state.error = asNodeError(this, error, itemIndex);
 		}
@@ -44,7 +43,7 @@ export async function execute(
 	// The task may have finished long ago: look at every task once, right away.
 	await mapWithConcurrency(
 		states.filter((state) => !state.error),
-		QUERY_CONCURRENCY,
+		FIRST_LOOK_CONCURRENCY,
 		async (state) => await queryOnce(this, api, state),
 	);
 	throwFirstFailure(this, states);

@@ -6,10 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { asNodeError } from '../helpers/itemState';
-import { DEFAULT_MODEL } from '../schemas/editTaskRequest';
-import type { HappyHorseApi, TaskStatus } from '../transport';
-import { TASK_STATUSES } from '../transport';
+import { asNodeError } from '../pipeline/itemState';
+import { ALL_MODELS } from '../schemas/taskKinds';
+import type { TaskStatus } from '../schemas/task';
+import { TASK_STATUSES } from '../schemas/task';
+import type { HappyHorseApi } from '../transport';
+
+/** The filter's value for every HappyHorse model: listed without a model, kept by name. */
+const ALL_HAPPYHORSE_MODELS = 'allHappyHorse';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,11 +45,17 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Model',
+		displayName: 'Model Name or ID',
 		name: 'model',
-		type: 'string',
-		default: DEFAULT_MODEL,
-		description: 'Only tasks of this model. Empty: every model of the account.',
+		type: 'options',
+		default: ALL_HAPPYHORSE_MODELS,
+		options: [
+			{ name: 'All HappyHorse Models', value: ALL_HAPPYHORSE_MODELS },
+			...ALL_MODELS.map((model) => ({ name: model, value: model })),
+			{ name: 'Any Model of the Account', value: '' },
+		],
+		description:
+			'Only tasks of this model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Return All',
@@ -129,16 +139,25 @@ async function listForItem(
 		? Infinity
 		: Math.max(1, Number(ctx.getNodeParameter('limit', itemIndex, 50)));
 	const status = (ctx.getNodeParameter('status', itemIndex, '') as TaskStatus | '') || undefined;
-	const model =
-		String(ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL) ?? '').trim() || undefined;
+	const chosen = String(ctx.getNodeParameter('model', itemIndex, ALL_HAPPYHORSE_MODELS) ?? '');
+	const allHappyHorse = chosen === ALL_HAPPYHORSE_MODELS;
+	const model = allHappyHorse ? undefined : chosen.trim() || undefined;
+	const keep = (task: IDataObject) => !allHappyHorse || ALL_MODELS.includes(String(task.model));
 
 	const tasks: IDataObject[] = [];
 	for (let pageNo = 1; tasks.length < limit; pageNo++) {
 		const page = await api.listTasks(
-			{ startTime, endTime, status, model, pageNo, pageSize: Math.min(PAGE_SIZE, limit) },
+			{
+				startTime,
+				endTime,
+				status,
+				model,
+				pageNo,
+				pageSize: allHappyHorse ? PAGE_SIZE : Math.min(PAGE_SIZE, limit),
+			},
 			itemIndex,
 		);
-		tasks.push(...page.tasks);
+		tasks.push(...page.tasks.filter(keep));
 		if (page.tasks.length === 0 || pageNo >= page.totalPages) break;
 	}
 	return tasks.slice(0, limit);

@@ -1,85 +1,20 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { z } from 'zod';
 
-import { apiError } from '../helpers/apiErrors';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { apiError } from './apiErrors';
+import {
+	anyfastErrorBodySchema,
+	anyfastSubmitResponseSchema,
+	anyfastTaskResponseSchema,
+} from '../schemas/anyfastResponses';
+import { taskNoun } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure } from './retry';
-import type {
-	HappyHorseApi,
-	MediaRules,
-	SubmittedTask,
-	TaskListPage,
-	TaskSnapshot,
-	TaskStatus,
-	UploadSource,
-} from './types';
-import { UPLOAD_ALTERNATIVE } from './upload';
-
-/** The Anyfast (new-api) gateway: native body in, OpenAI-like task objects out. */
-
-/** Anyfast's task vocabulary in the native one (NODE-CONTRACT.md). */
-export const ANYFAST_STATUS_MAP: Record<string, TaskStatus> = {
-	NOT_START: 'PENDING',
-	SUBMITTED: 'PENDING',
-	QUEUED: 'PENDING',
-	IN_PROGRESS: 'RUNNING',
-	SUCCESS: 'SUCCEEDED',
-	FAILURE: 'FAILED',
-	UNKNOWN: 'UNKNOWN',
-};
-
-const anyfastStatusSchema = z
-	.string()
-	.transform((status) => status.toUpperCase())
-	.pipe(z.enum(Object.keys(ANYFAST_STATUS_MAP) as [string, ...string[]]))
-	.transform((status) => ANYFAST_STATUS_MAP[status]);
-
-const submitResponseSchema = z
-	.object({
-		id: z.string().optional(),
-		task_id: z.string().optional(),
-		status: z.string().optional(),
-	})
-	.refine((body) => Boolean(body.task_id || body.id), { message: 'no task_id in the answer' });
-
-const epochSeconds = z.number().nullish();
-
-const taskResponseSchema = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
-	data: z.object({
-		task_id: z.string().min(1),
-		status: anyfastStatusSchema,
-		result_url: z.string().nullish(),
-		fail_reason: z.string().nullish(),
-		submit_time: epochSeconds,
-		start_time: epochSeconds,
-		finish_time: epochSeconds,
-		data: z
-			.object({
-				output: z.record(z.unknown()).nullish(),
-				usage: z.record(z.unknown()).nullish(),
-			})
-			.passthrough()
-			.nullish(),
-	}),
-});
-
-/** new-api answers errors either OpenAI-style or in its task envelope. */
-const errorBodySchema = z.union([
-	z.object({
-		error: z.object({
-			message: z.string().optional(),
-			type: z.string().optional(),
-			code: z.union([z.string(), z.number()]).nullish(),
-		}),
-	}),
-	z.object({ code: z.string().optional(), message: z.string().optional() }),
-]);
+import type { FamilyRules, SubmittedTask, TaskListPage, TaskSnapshot } from '../schemas/task';
+import type { HappyHorseApi } from './types';
 
 function epochToIso(seconds: number | null | undefined): string | undefined {
 	return seconds ? new Date(seconds * 1000).toISOString() : undefined;
@@ -90,21 +25,42 @@ function stringField(record: Record<string, unknown> | null | undefined, key: st
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export const ANYFAST_MEDIA_RULES: MediaRules = {
-	minReferenceImages: 1,
-	maxReferenceImages: 1,
+const ANYFAST_MEDIA_RULES: FamilyRules = {
+	family: 'anyfast',
 	acceptsOssUrls: false,
 	label: 'the Anyfast gateway',
-	acceptsUploads: false,
 };
 
+/**
+ * The gateway's submit body (docs/API.md, "Anyfast family"): a video edit goes as the native
+ * body; text, image and references to video go flat, the first frame as `image` and the
+ * reference images as `images`, in order.
+ */
+function anyfastBody(request: TaskRequest): object {
+	const media = request.input.media ?? [];
+	if (media.some((entry) => entry.type === 'video')) return request;
+	const firstFrame = media.find((entry) => entry.type === 'first_frame');
+	const images = media.filter((entry) => entry.type === 'reference_image');
+	return {
+		model: request.model,
+		...(request.input.prompt === undefined ? {} : { prompt: request.input.prompt }),
+		...(firstFrame ? { image: firstFrame.url } : {}),
+		...(images.length > 0 ? { images: images.map((entry) => entry.url) } : {}),
+		parameters: request.parameters,
+	};
+}
+
+/** The Anyfast (new-api) gateway: native or flat body in, OpenAI-like task objects out. */
 export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'anyfast' as const;
 
 	readonly mediaRules = ANYFAST_MEDIA_RULES;
 
-	async submitEditTask(
-		request: EditTaskRequest,
+	/** The gateway has no temporary upload: media are public URLs only. */
+	readonly uploads = undefined;
+
+	async submitTask(
+		request: TaskRequest,
 		itemIndex: number,
 		deadline?: number,
 	): Promise<SubmittedTask> {
@@ -113,12 +69,16 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 				call: 'write',
 				limiter: 'submit',
 				deadline,
-				request: { method: 'POST', url: `${this.baseUrl}/v1/video/generations`, body: request },
+				request: {
+					method: 'POST',
+					url: `${this.baseUrl}/v1/video/generations`,
+					body: anyfastBody(request),
+				},
 				read: (response) => {
-					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					this.throwIfError(response, `Creating the ${taskNoun(request.model)}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						submitResponseSchema,
+						anyfastSubmitResponseSchema,
 						response,
 						'the submit',
 						itemIndex,
@@ -154,14 +114,6 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 		throw this.notOffered('List Tasks', undefined, itemIndex);
 	}
 
-	async uploadFile(source: UploadSource, _model: string, itemIndex: number): Promise<string> {
-		throw new NodeOperationError(
-			this.ctx.getNode(),
-			`Item ${itemIndex}: ${source.label}: the Anyfast gateway cannot take files`,
-			{ itemIndex, description: UPLOAD_ALTERNATIVE },
-		);
-	}
-
 	private notOffered(operation: string, taskId: string | undefined, itemIndex: number) {
 		return new NodeOperationError(
 			this.ctx.getNode(),
@@ -183,7 +135,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 		}
 		this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
 		const what = `the status query of task ${taskId}`;
-		const { data } = parseResponse(this.ctx, taskResponseSchema, response, what, itemIndex);
+		const { data } = parseResponse(this.ctx, anyfastTaskResponseSchema, response, what, itemIndex);
 		const output = data.data?.output;
 		const failed = data.status === 'FAILED';
 		return {
@@ -204,7 +156,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	}
 
 	private errorCode(response: RawResponse): string | undefined {
-		const parsed = errorBodySchema.safeParse(tryParseJson(response.body));
+		const parsed = anyfastErrorBodySchema.safeParse(tryParseJson(response.body));
 		if (!parsed.success) return undefined;
 		const code = 'error' in parsed.data ? parsed.data.error.code : parsed.data.code;
 		return code === null || code === undefined ? undefined : String(code);
@@ -212,7 +164,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 
 	private throwIfError(response: RawResponse, action: string, itemIndex: number): void {
 		if (response.statusCode >= 200 && response.statusCode < 300) return;
-		const parsed = errorBodySchema.safeParse(tryParseJson(response.body));
+		const parsed = anyfastErrorBodySchema.safeParse(tryParseJson(response.body));
 		const message = !parsed.success
 			? response.body.slice(0, 300)
 			: 'error' in parsed.data

@@ -3,7 +3,7 @@
  * The credential's test request and the transport both read this table, so a new variant
  * is added in one place.
  */
-export type ApiFamily = 'native' | 'anyfast';
+import type { ApiFamily } from '../schemas/task';
 
 export type EndpointName =
 	'dashscopeBeijing' | 'dashscopeSingapore' | 'infiflow' | 'anyfast' | 'custom';
@@ -51,7 +51,7 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 };
 
 /** Task id the credential test asks a native endpoint about: any id works, a valid key gets 200. */
-export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
+const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
 
 export interface CredentialEndpointFields {
 	endpoint?: unknown;
@@ -66,7 +66,7 @@ export interface ResolvedEndpoint {
 	uploads: boolean;
 }
 
-export function trimTrailingSlashes(url: string): string {
+function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 

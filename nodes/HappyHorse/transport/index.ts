@@ -9,16 +9,7 @@ import { RATE_WINDOW_MS, RateLimiter } from './rateLimiter';
 import { CREDENTIAL_TYPE } from './request';
 import type { HappyHorseApi } from './types';
 
-export type {
-	HappyHorseApi,
-	TaskSnapshot,
-	TaskStatus,
-	SubmittedTask,
-	MediaRules,
-	TaskListFilter,
-	UploadSource,
-} from './types';
-export { FINAL_STATUSES, TASK_STATUSES } from './types';
+export type { HappyHorseApi, UploadSource } from './types';
 
 /** The API client for the node's credential: the only place that picks a family. */
 export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHorseApi> {

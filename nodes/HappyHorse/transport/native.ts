@@ -1,84 +1,34 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { z } from 'zod';
 
-import { apiError } from '../helpers/apiErrors';
-import type { EditTaskRequest } from '../schemas/editTaskRequest';
+import { apiError } from './apiErrors';
+import {
+	nativeCancelResponseSchema,
+	nativeErrorBodySchema,
+	nativeListResponseSchema,
+	nativeStatusSchema,
+	nativeSubmitResponseSchema,
+	nativeTaskResponseSchema,
+} from '../schemas/nativeResponses';
+import { taskNoun } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
 import type { ApiLimiters } from './client';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
 import { failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure, withRetries } from './retry';
 import type {
-	HappyHorseApi,
-	MediaRules,
+	FamilyRules,
 	SubmittedTask,
 	TaskListFilter,
 	TaskListPage,
 	TaskSnapshot,
-	TaskStatus,
-	UploadSource,
-} from './types';
-import { UPLOAD_ALTERNATIVE, postToUploadHost, uploadPolicySchema } from './upload';
-
-/** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
-
-const submitResponseSchema = z.object({
-	output: z.object({
-		task_id: z.string().min(1),
-		task_status: z.string(),
-	}),
-	request_id: z.string().optional(),
-});
-
-const nativeStatusSchema = z
-	.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN', 'SUSPENDED'])
-	.transform((status): TaskStatus => (status === 'SUSPENDED' ? 'PENDING' : status));
-
-const taskResponseSchema = z.object({
-	request_id: z.string().optional(),
-	output: z.object({
-		task_id: z.string().min(1),
-		task_status: nativeStatusSchema,
-		submit_time: z.string().optional(),
-		scheduled_time: z.string().optional(),
-		end_time: z.string().optional(),
-		video_url: z.string().optional(),
-		code: z.string().optional(),
-		message: z.string().optional(),
-	}),
-	usage: z.record(z.unknown()).optional(),
-});
-
-const cancelResponseSchema = z.object({ request_id: z.string().optional() });
-
-const listResponseSchema = z.object({
-	total: z.coerce.number().optional(),
-	total_page: z.coerce.number().optional(),
-	data: z
-		.array(
-			z
-				.object({
-					task_id: z.string(),
-					status: z.string().optional(),
-					task_status: z.string().optional(),
-					model_name: z.string().optional(),
-					gmt_create: z.string().optional(),
-					gmt_modified: z.string().optional(),
-				})
-				.passthrough(),
-		)
-		.nullish(),
-});
-
-const errorBodySchema = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
-	request_id: z.string().optional(),
-});
+} from '../schemas/task';
+import type { FileUploads, HappyHorseApi, UploadSource } from './types';
+import { uploadPolicySchema } from '../schemas/uploadPolicy';
+import { postToUploadHost } from './upload';
 
 /** DashScope reports wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
-export function beijingTimeToIso(value: string | undefined): string | undefined {
+function beijingTimeToIso(value: string | undefined): string | undefined {
 	if (!value) return undefined;
 	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value.trim());
 	if (!match) return value;
@@ -87,28 +37,29 @@ export function beijingTimeToIso(value: string | undefined): string | undefined 
 }
 
 /** The list call's time format: YYYYMMDDhhmmss in Beijing time. */
-export function toBeijingCompact(date: Date): string {
+function toBeijingCompact(date: Date): string {
 	return new Date(date.getTime() + 8 * 3600_000)
 		.toISOString()
 		.replace(/\.\d{3}Z$/, '')
 		.replace(/[-:T]/g, '');
 }
 
-export const NATIVE_MEDIA_RULES: MediaRules = {
-	minReferenceImages: 0,
-	maxReferenceImages: 5,
+const NATIVE_MEDIA_RULES: FamilyRules = {
+	family: 'native',
 	acceptsOssUrls: true,
 	label: 'DashScope',
-	acceptsUploads: true,
 };
 
 const OSS_PREFIX = 'oss://';
 const UPLOAD_RETRY_BUDGET_MS = 120_000;
 
+/** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 
-	readonly mediaRules: MediaRules;
+	readonly mediaRules = NATIVE_MEDIA_RULES;
+
+	readonly uploads: FileUploads | undefined;
 
 	constructor(
 		ctx: IExecuteFunctions,
@@ -118,17 +69,12 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		uploads = true,
 	) {
 		super(ctx, baseUrl, limiters);
-		this.mediaRules = { ...NATIVE_MEDIA_RULES, acceptsUploads: uploads };
+		this.uploads = uploads
+			? { uploadFile: async (...args) => await this.uploadFile(...args) }
+			: undefined;
 	}
 
-	async uploadFile(source: UploadSource, model: string, itemIndex: number): Promise<string> {
-		if (!this.mediaRules.acceptsUploads) {
-			throw new NodeOperationError(
-				this.ctx.getNode(),
-				`Item ${itemIndex}: ${source.label}: this endpoint cannot take files`,
-				{ itemIndex, description: UPLOAD_ALTERNATIVE },
-			);
-		}
+	private async uploadFile(source: UploadSource, model: string, itemIndex: number) {
 		const policy = await this.send(
 			{
 				call: 'read',
@@ -158,8 +104,8 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		return `${OSS_PREFIX}${key}`;
 	}
 
-	async submitEditTask(
-		request: EditTaskRequest,
+	async submitTask(
+		request: TaskRequest,
 		itemIndex: number,
 		deadline?: number,
 	): Promise<SubmittedTask> {
@@ -175,17 +121,17 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 						// Video synthesis is asynchronous only; without this header DashScope refuses the call.
 						'X-DashScope-Async': 'enable',
 						// oss:// URLs of uploaded files resolve only with this header.
-						...(request.input.media.some((media) => media.url.startsWith(OSS_PREFIX))
+						...((request.input.media ?? []).some((media) => media.url.startsWith(OSS_PREFIX))
 							? { 'X-DashScope-OssResourceResolve': 'enable' }
 							: {}),
 					},
 					body: request,
 				},
 				read: (response) => {
-					this.throwIfError(response, 'Creating the edit task', itemIndex);
+					this.throwIfError(response, `Creating the ${taskNoun(request.model)}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						submitResponseSchema,
+						nativeSubmitResponseSchema,
 						response,
 						'the submit',
 						itemIndex,
@@ -211,7 +157,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				read: (response) => {
 					this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
 					const what = `the status query of task ${taskId}`;
-					const body = parseResponse(this.ctx, taskResponseSchema, response, what, itemIndex);
+					const body = parseResponse(this.ctx, nativeTaskResponseSchema, response, what, itemIndex);
 					const { output } = body;
 					return {
 						taskId: output.task_id,
@@ -249,7 +195,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					this.throwIfError(response, `Canceling task ${taskId}`, itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						cancelResponseSchema,
+						nativeCancelResponseSchema,
 						response,
 						'the cancel',
 						itemIndex,
@@ -279,7 +225,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					this.throwIfError(response, 'Listing tasks', itemIndex);
 					const body = parseResponse(
 						this.ctx,
-						listResponseSchema,
+						nativeListResponseSchema,
 						response,
 						'the task list',
 						itemIndex,
@@ -312,7 +258,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 
 	private throwIfError(response: RawResponse, action: string, itemIndex: number): void {
 		if (response.statusCode >= 200 && response.statusCode < 300) return;
-		const parsed = errorBodySchema.safeParse(tryParseJson(response.body));
+		const parsed = nativeErrorBodySchema.safeParse(tryParseJson(response.body));
 		const body = parsed.success ? parsed.data : {};
 		const error = apiError(
 			this.ctx,

@@ -1,12 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-/** Thrown when the execution's cancel signal fires during a pause. */
-export class ExecutionStoppedError extends Error {
-	constructor() {
-		super('The execution was stopped');
-		this.name = 'ExecutionStoppedError';
-	}
-}
+import { ExecutionStoppedError } from './executionStopped';
 
 /**
  * Sleeps with the execution's cancel signal. `sleep` of older n8n versions ignores the signal,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ExecutionStoppedError } from './pause';
+import { ExecutionStoppedError } from './executionStopped';
 import type { z } from 'zod';
 
 import type { FailureKind } from './retry';
@@ -167,7 +167,7 @@ function safeHost(url: string): string {
 	}
 }
 
-export function pathOf(url: string): string {
+function pathOf(url: string): string {
 	try {
 		return new URL(url).pathname;
 	} catch {

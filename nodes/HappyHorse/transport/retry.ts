@@ -1,6 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { ExecutionStoppedError, pause } from './pause';
+import { ExecutionStoppedError } from './executionStopped';
+import { pause } from './pause';
 
 /**
  * What went wrong with a call, as far as retrying is concerned:
@@ -48,7 +49,7 @@ const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /** Exponential backoff with jitter, so many tasks retrying at once do not retry in step. */
-export function backoffMs(attempt: number, retryAfterMs = 0): number {
+function backoffMs(attempt: number, retryAfterMs = 0): number {
 	const ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
 	return Math.max(retryAfterMs, ceiling / 2 + (Math.random() * ceiling) / 2);
 }
@@ -59,8 +60,6 @@ export interface RetryOptions {
 	deadline: number;
 	signal?: AbortSignal;
 	maxAttempts?: number;
-	/** Told before each retry, e.g. to count them. */
-	onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** Runs `attempt` until it succeeds, its failure may not be retried, or time runs out. */
@@ -78,7 +77,6 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
 		if (!failure || index + 1 >= maxAttempts || Date.now() + delay > options.deadline) {
 			throw failed;
 		}
-		options.onRetry?.(failed, index + 1, delay);
 		await pause(delay, options.signal);
 	}
 }

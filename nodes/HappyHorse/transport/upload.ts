@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { z } from 'zod';
-
+import type { UploadPolicy } from '../schemas/uploadPolicy';
 import { multipartFrame } from './multipart';
-import { ExecutionStoppedError } from './pause';
+import { ExecutionStoppedError } from './executionStopped';
 import { failureOfStatus, networkError, quoteBody } from './request';
 import { markFailure } from './retry';
 import type { UploadSource } from './types';
@@ -11,23 +10,6 @@ import type { UploadSource } from './types';
 /** What to do instead, where an endpoint cannot take files. */
 export const UPLOAD_ALTERNATIVE =
 	'Give a public URL instead, for example a presigned link from an S3 or Google Drive node, or use a DashScope endpoint (Beijing or Singapore), which can take files.';
-
-/** The answer of `GET {base}/uploads?action=getPolicy&model=…`. */
-export const uploadPolicySchema = z.object({
-	data: z.object({
-		policy: z.string().min(1),
-		signature: z.string().min(1),
-		upload_dir: z.string().min(1),
-		upload_host: z.string().url(),
-		oss_access_key_id: z.string().min(1),
-		x_oss_object_acl: z.string().default('private'),
-		x_oss_forbid_overwrite: z.string().default('true'),
-		max_file_size_mb: z.coerce.number().optional(),
-	}),
-	request_id: z.string().optional(),
-});
-
-export type UploadPolicy = z.infer<typeof uploadPolicySchema>['data'];
 
 /** A large file on a slow link: this long without a byte moving ends the upload. */
 const UPLOAD_TIMEOUT_MS = 600_000;

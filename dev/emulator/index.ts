@@ -1,0 +1,7 @@
+/**
+ * The HappyHorse emulator: a loopback server that speaks both API families, records every
+ * request, and scripts task timelines and failures. Tests, `npm run dev` and the benchmarks
+ * import it from here.
+ */
+export { HappyHorseEmulator } from './server';
+export type { Family, Fault, ScriptedResponse, SubmitFault } from './types';

@@ -1,0 +1,309 @@
+/**
+ * The tasks of both accounts: what a submit must hold to create one, and how each moves through
+ * its statuses, either one scripted step per query or, for a time-based task, with the clock,
+ * queued behind the account's running tasks.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+
+import { OSS_URL_SCHEME } from './ossUpload';
+import type { EmulatedTask, EmulatorLimits, Family, Phase, TaskScript, TaskTimes } from './types';
+
+const DEFAULT_STATUSES: Record<Family, string[]> = {
+	native: ['PENDING', 'RUNNING', 'SUCCEEDED'],
+	anyfast: ['QUEUED', 'IN_PROGRESS', 'SUCCESS'],
+};
+/** What a time-based task reports in each phase, in each family's vocabulary. */
+const TIMED_STATUSES: Record<
+	Family,
+	Record<'waiting' | 'running' | 'succeeded' | 'failed', string>
+> = {
+	native: { waiting: 'PENDING', running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED' },
+	anyfast: { waiting: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE' },
+};
+const DEFAULT_MAX_RUNNING_TASKS = 5;
+export const DEFAULT_FAILURE = { code: 'InvalidParameter', message: 'The resolution is not valid' };
+const MAX_REFERENCE_IMAGES = 5;
+export const SUCCESS_USAGE = {
+	duration: 13.24,
+	input_video_duration: 6.62,
+	output_video_duration: 6.62,
+	video_count: 1,
+	SR: 720,
+};
+const RESULT_BYTES_LENGTH = 64 * 1024;
+
+const ANYFAST_TO_NATIVE_STATUS: Record<string, string> = {
+	NOT_START: 'PENDING',
+	SUBMITTED: 'PENDING',
+	QUEUED: 'PENDING',
+	IN_PROGRESS: 'RUNNING',
+	SUCCESS: 'SUCCEEDED',
+	FAILURE: 'FAILED',
+	UNKNOWN: 'UNKNOWN',
+};
+
+const NATIVE_STATUS_PHASE: Record<string, Phase> = {
+	PENDING: 'waiting',
+	RUNNING: 'running',
+	SUSPENDED: 'running',
+	SUCCEEDED: 'succeeded',
+	FAILED: 'failed',
+	CANCELED: 'canceled',
+	UNKNOWN: 'unknown',
+};
+
+export function toNativeStatus(status: string, family: Family): string {
+	return family === 'anyfast' ? (ANYFAST_TO_NATIVE_STATUS[status] ?? status) : status;
+}
+
+export function phaseOf(status: string, family: Family): Phase {
+	// A scripted status outside the known vocabulary is treated as work in progress.
+	return NATIVE_STATUS_PHASE[toNativeStatus(status, family)] ?? 'running';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A minimal ISO-BMFF `ftyp` box, so the default result at least starts like an MP4. */
+function ftypBox(): Buffer {
+	const brands = ['isom', 'iso2', 'avc1', 'mp41'];
+	const size = 16 + brands.length * 4;
+	const box = Buffer.alloc(size);
+	box.writeUInt32BE(size, 0);
+	box.write('ftyp', 4, 'latin1');
+	box.write('isom', 8, 'latin1');
+	box.writeUInt32BE(0x200, 12);
+	brands.forEach((brand, index) => box.write(brand, 16 + index * 4, 'latin1'));
+	return box;
+}
+
+function defaultResultBytes(taskId: string): Buffer {
+	const header = ftypBox();
+	const digest = createHash('sha256').update(taskId).digest();
+	const bytes = Buffer.alloc(RESULT_BYTES_LENGTH);
+	header.copy(bytes, 0);
+	for (let offset = header.length; offset < bytes.length; offset += digest.length) {
+		digest.copy(bytes, offset);
+	}
+	return bytes;
+}
+
+/** Returns what is wrong with a submit body, or undefined when it is acceptable. */
+export function validateSubmitBody(body: unknown, family: Family): string | undefined {
+	if (!isRecord(body)) return 'The request body must be a JSON object.';
+	if (typeof body.model !== 'string' || body.model === '') return 'Field required: model';
+	const input = body.input;
+	if (!isRecord(input)) return 'Field required: input';
+	if (typeof input.prompt !== 'string' || input.prompt === '') {
+		return 'Field required: input.prompt (a non-empty string)';
+	}
+	if (!Array.isArray(input.media)) return 'Field required: input.media (an array)';
+	let videoCount = 0;
+	let imageCount = 0;
+	for (const [index, item] of input.media.entries()) {
+		if (!isRecord(item)) return `input.media[${index}] must be an object`;
+		if (item.type === 'video') videoCount++;
+		else if (item.type === 'reference_image') imageCount++;
+		else return `input.media[${index}].type must be "video" or "reference_image"`;
+		if (typeof item.url !== 'string' || item.url === '') {
+			return `input.media[${index}].url must be a non-empty string`;
+		}
+		if (family === 'anyfast' && item.url.startsWith(OSS_URL_SCHEME)) {
+			// The gateway's upstream account cannot read another account's temporary files.
+			return `input.media[${index}].url must be an http(s) URL, oss:// is not supported`;
+		}
+	}
+	if (videoCount !== 1) {
+		return `input.media must contain exactly 1 item of type video, got ${videoCount}`;
+	}
+	if (family === 'native' && imageCount > MAX_REFERENCE_IMAGES) {
+		return `input.media may contain at most ${MAX_REFERENCE_IMAGES} items of type reference_image, got ${imageCount}`;
+	}
+	if (family === 'anyfast' && imageCount !== 1) {
+		return `input.media must contain exactly 1 item of type reference_image, got ${imageCount}`;
+	}
+	return undefined;
+}
+
+export function defaultLimits(): EmulatorLimits {
+	return { maxRunningTasks: DEFAULT_MAX_RUNNING_TASKS };
+}
+
+/** The time-based tasks of one family's account, for the lazy event simulation in settle(). */
+interface AccountQueue {
+	/** Not started and not canceled, in submit order (the account runs them FIFO). */
+	waiting: EmulatedTask[];
+	/** Started tasks that may still hold a slot at or after lastStart. */
+	started: EmulatedTask[];
+	/** Start time of the most recently started task; later starts can never be earlier. */
+	lastStart: number;
+}
+
+/** The tasks of both families' accounts, by id. */
+export class TaskBoard {
+	/** The task ids created so far, in creation order. */
+	readonly createdIds: string[] = [];
+
+	private readonly tasks = new Map<string, EmulatedTask>();
+	private readonly queues: Record<Family, AccountQueue> = {
+		native: { waiting: [], started: [], lastStart: 0 },
+		anyfast: { waiting: [], started: [], lastStart: 0 },
+	};
+
+	/** Reads the emulator's limits and task script as they are at each use. */
+	constructor(
+		private readonly emulator: {
+			readonly limits: EmulatorLimits;
+			readonly taskScript: (submitBody: any, family: Family) => TaskScript;
+		},
+	) {}
+
+	create(family: Family, body: Record<string, unknown>, id: string): EmulatedTask {
+		const script = this.emulator.taskScript(body, family) ?? {};
+		const statuses =
+			script.statuses && script.statuses.length > 0 ? script.statuses : DEFAULT_STATUSES[family];
+		const input = body.input as Record<string, unknown>;
+		const timed = script.durationMs !== undefined;
+		const task: EmulatedTask = {
+			id,
+			family,
+			model: body.model as string,
+			prompt: input.prompt as string,
+			script,
+			statuses,
+			queryCount: 0,
+			currentStatus:
+				family === 'native' ? 'PENDING' : timed ? TIMED_STATUSES.anyfast.waiting : statuses[0],
+			canceled: false,
+			submittedAt: Date.now(),
+			upstreamTaskId: randomUUID(),
+		};
+		if (timed) {
+			task.durationMs = Math.max(0, script.durationMs ?? 0);
+			this.queues[family].waiting.push(task);
+		}
+		this.tasks.set(id, task);
+		this.createdIds.push(id);
+		return task;
+	}
+
+	has(taskId: string): boolean {
+		return this.tasks.has(taskId);
+	}
+
+	/** The task with this id, if that family's account created it. */
+	find(taskId: string, family: Family): EmulatedTask | undefined {
+		const task = this.tasks.get(taskId);
+		return task && task.family === family ? task : undefined;
+	}
+
+	/** Every task, in creation order. */
+	all(): EmulatedTask[] {
+		return [...this.tasks.values()];
+	}
+
+	/** When the task was submitted, started running and reached its end (epoch ms, as of now). */
+	times(taskId: string): TaskTimes {
+		this.settle(Date.now());
+		const task = this.tasks.get(taskId);
+		if (!task) throw new Error(`HappyHorseEmulator: no task ${taskId}`);
+		const times: TaskTimes = { submittedAt: task.submittedAt };
+		if (task.startedAt !== undefined) times.startedAt = task.startedAt;
+		if (task.finishedAt !== undefined) times.finishedAt = task.finishedAt;
+		return times;
+	}
+
+	resultBytes(taskId: string): Buffer {
+		return this.tasks.get(taskId)?.script.videoBytes ?? defaultResultBytes(taskId);
+	}
+
+	/** Cancels a task that has not started. */
+	cancel(task: EmulatedTask): void {
+		task.canceled = true;
+		task.currentStatus = 'CANCELED';
+		// A canceled time-based task gives up its place in the queue and never runs.
+		const queue = this.queues[task.family];
+		queue.waiting = queue.waiting.filter((waiting) => waiting !== task);
+	}
+
+	reset(): void {
+		this.createdIds.length = 0;
+		this.tasks.clear();
+		for (const family of ['native', 'anyfast'] as const) {
+			this.queues[family] = { waiting: [], started: [], lastStart: 0 };
+		}
+	}
+
+	/**
+	 * Brings every time-based task up to `now`. Instead of timers, this replays what the account
+	 * would have done: the oldest waiting task starts at the first instant, no earlier than its
+	 * submit or the previous start, when fewer than maxRunningTasks started tasks are still
+	 * running, so start times are exact however rarely anyone looks. Starts are committed only
+	 * once they are in the past, so a cancel or a new limit still applies to what has not begun.
+	 */
+	settle(now: number): void {
+		const configured = this.emulator.limits.maxRunningTasks ?? DEFAULT_MAX_RUNNING_TASKS;
+		for (const family of ['native', 'anyfast'] as const) {
+			const queue = this.queues[family];
+			while (queue.waiting.length > 0 && configured >= 1) {
+				const next = queue.waiting[0];
+				let at = Math.max(next.submittedAt, queue.lastStart);
+				for (;;) {
+					const busyUntil = queue.started
+						.map((task) => task.endsAt ?? 0)
+						.filter((endsAt) => endsAt > at);
+					if (busyUntil.length < configured) break;
+					// Full at `at`: the earliest end frees the next slot.
+					at = Math.min(...busyUntil);
+				}
+				if (at > now) break;
+				queue.waiting.shift();
+				next.startedAt = at;
+				next.endsAt = at + (next.durationMs ?? 0);
+				queue.lastStart = at;
+				queue.started.push(next);
+			}
+			// A task that ended by lastStart can hold no slot at any future start.
+			for (const task of queue.started) this.refreshTimed(task, now);
+			queue.started = queue.started.filter((task) => (task.endsAt ?? 0) > queue.lastStart);
+		}
+	}
+
+	/** Sets currentStatus and finishedAt of a started time-based task from the clock. */
+	private refreshTimed(task: EmulatedTask, now: number): void {
+		const vocabulary = TIMED_STATUSES[task.family];
+		const endsAt = task.endsAt ?? now;
+		if (now < endsAt) {
+			task.currentStatus = vocabulary.running;
+			return;
+		}
+		task.finishedAt = endsAt;
+		task.currentStatus = task.script.failure ? vocabulary.failed : vocabulary.succeeded;
+	}
+
+	/** Moves the task one query forward and returns the status that query sees. */
+	advance(task: EmulatedTask): string {
+		if (task.durationMs !== undefined) {
+			// The clock, not the number of queries, decides; settle() has already set the status.
+			this.settle(Date.now());
+			task.queryCount++;
+			return task.currentStatus;
+		}
+		if (task.canceled) {
+			task.currentStatus = 'CANCELED';
+		} else {
+			const index = Math.min(task.queryCount, task.statuses.length - 1);
+			task.currentStatus = task.statuses[index];
+			task.queryCount++;
+		}
+		const phase = phaseOf(task.currentStatus, task.family);
+		const now = Date.now();
+		const hasStarted = phase === 'running' || phase === 'succeeded' || phase === 'failed';
+		if (hasStarted && task.startedAt === undefined) task.startedAt = now;
+		if ((phase === 'succeeded' || phase === 'failed') && task.finishedAt === undefined) {
+			task.finishedAt = now;
+		}
+		return task.currentStatus;
+	}
+}

@@ -1,0 +1,98 @@
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { mediaFixture, repoRoot } from './paths';
+
+/** The example workflows in examples/, and how to point them at the local emulator. */
+
+const EXAMPLES_DIR = join(repoRoot(), 'examples');
+
+interface WorkflowNode {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	[key: string]: unknown;
+}
+
+export interface WorkflowJson {
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface Example {
+	file: string;
+	workflow: WorkflowJson;
+}
+
+export function loadExamples(): Example[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({
+			file,
+			workflow: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson,
+		}));
+}
+
+export interface EmulatorTargets {
+	/** The emulator's origin, e.g. http://127.0.0.1:5679. */
+	emulatorOrigin: string;
+	/** The saved HappyHorse credential the HappyHorse nodes should use. */
+	credential: { id: string; name: string };
+	/** Where Read/Write Files from Disk nodes read and write (a folder n8n may use). */
+	outputDir: string;
+	/** Seconds between status checks; the examples' own 15 s would make a demo slow. */
+	pollInterval?: number;
+}
+
+/** The placeholder URLs the examples ship with, and what they become on the emulator. */
+function emulatorUrls(origin: string): Record<string, string> {
+	return {
+		'https://example.com/video-jobs.json': `${origin}/samples/jobs.json`,
+		'https://example.com/input.mp4': `${origin}/samples/dance.mp4`,
+	};
+}
+
+/** A copy of the workflow that runs against the emulator with nothing else needed. */
+export function pointAtEmulator(workflow: WorkflowJson, targets: EmulatorTargets): WorkflowJson {
+	const urls = emulatorUrls(targets.emulatorOrigin);
+	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
+	for (const node of copy.nodes) {
+		for (const [key, value] of Object.entries(node.parameters)) {
+			if (typeof value === 'string' && urls[value]) node.parameters[key] = urls[value];
+		}
+		if (node.credentials?.happyHorseApi) node.credentials.happyHorseApi = targets.credential;
+		if (node.type === 'n8n-nodes-base.readWriteFile') {
+			for (const key of ['fileName', 'fileSelector']) {
+				const value = node.parameters[key];
+				if (typeof value === 'string') {
+					node.parameters[key] = value.replace('/tmp/happyhorse', targets.outputDir);
+				}
+			}
+		}
+		if (node.type === 'n8n-nodes-happyhorse.happyHorse' && targets.pollInterval !== undefined) {
+			const options = (node.parameters.options ?? {}) as Record<string, unknown>;
+			node.parameters.options = { ...options, pollInterval: targets.pollInterval };
+		}
+	}
+	return copy;
+}
+
+/** The name of the workflow's trigger node, where a manual run starts. */
+export function triggerNodeName(workflow: WorkflowJson): string {
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	if (!trigger) throw new Error(`Workflow "${workflow.name}" has no manual trigger`);
+	return trigger.name;
+}
+
+/** The files the disk example reads, copied into `dir` from the test fixtures. */
+export function placeExampleInputs(dir: string): { video: string; picture: string } {
+	const video = join(dir, 'input.mp4');
+	const picture = join(dir, 'sweater.png');
+	copyFileSync(mediaFixture('good.mp4'), video);
+	copyFileSync(mediaFixture('good.png'), picture);
+	return { video, picture };
+}

@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { createTasks } from '../pipeline/createTasks';
+import { readMediaSource, readOptions } from '../pipeline/draft';
+import type { TaskDraft } from '../pipeline/prepare';
+import type { HappyHorseApi } from '../transport';
+import { promptProperty } from './common.description';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		default: 'url',
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public link to a JPEG, PNG or WEBP picture' },
+			{ name: 'Binary File', value: 'binary', description: 'A picture from an earlier node' },
+		],
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/first-frame.png',
+		description:
+			'Public URL of the first frame: JPEG, PNG or WEBP, both sides at least 300 px, aspect between 1:2.5 and 2.5:1, at most 10 MB. The video keeps its aspect.',
+		displayOptions: { show: { imageSource: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'imageBinaryProperty',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field that holds the first frame',
+		displayOptions: { show: { imageSource: ['binary'] } },
+	},
+	promptProperty({
+		required: false,
+		placeholder: 'e.g. The camera slowly pulls back as the waves roll in',
+		description:
+			'Optional: how the picture comes to life, in any language: at most 5000 characters (2500 Chinese characters). Sent only when given.',
+	}),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['createImageToVideoTask'] } },
+	properties,
+);
+
+function readImageToVideoDraft(ctx: IExecuteFunctions, itemIndex: number): TaskDraft {
+	const firstFrame = readMediaSource(ctx, itemIndex, {
+		type: 'first_frame',
+		role: 'firstFrame',
+		sourceParameter: 'imageSource',
+		urlParameter: 'imageUrl',
+		binaryParameter: 'imageBinaryProperty',
+		urlField: 'Image URL',
+		binaryField: 'Input Binary Field (first frame)',
+	});
+	return {
+		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
+		media: [firstFrame],
+		...readOptions(ctx, itemIndex, 'imageToVideo'),
+	};
+}
+
+/** Brings each item's picture to life: a video that starts on it. */
+export async function execute(
+	this: IExecuteFunctions,
+	api: HappyHorseApi,
+): Promise<INodeExecutionData[]> {
+	return await createTasks(this, api, 'imageToVideo', readImageToVideoDraft);
+}

@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { TaskKind } from '../schemas/taskKinds';
+import type { HappyHorseApi } from '../transport';
+import { throwFirstFailure } from './outputs';
+import type { DraftReader } from './prepare';
+import { prepareItems } from './prepare';
+import { submitTasks } from './submit';
+import { waitAndDownload } from './waitAndDownload';
+
+/**
+ * The path of a batch through every create operation: validate every item → upload and
+ * submit → wait for all tasks together → download → one output item per input item.
+ * Operations differ only in their kind of task and how they read an item's parameters.
+ */
+export async function createTasks(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	kind: TaskKind,
+	readDraft: DraftReader,
+): Promise<INodeExecutionData[]> {
+	const { states, prepared } = await prepareItems(ctx, api, kind, readDraft);
+	throwFirstFailure(ctx, states);
+	await submitTasks(ctx, api, states, prepared);
+	throwFirstFailure(ctx, states);
+	return await waitAndDownload(ctx, api, states);
+}

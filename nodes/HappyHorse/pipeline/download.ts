@@ -1,0 +1,45 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { ExecutionStoppedError } from '../transport/executionStopped';
+import { downloadVideo } from '../transport/download';
+import { mapWithConcurrency } from './concurrency';
+import type { ItemState } from './itemState';
+import { asNodeError } from './itemState';
+import { withTaskId } from './taskErrors';
+
+/** Results downloaded at once: each is a stream into n8n's binary storage. */
+const DOWNLOAD_CONCURRENCY = 3;
+
+function wantsDownload(state: ItemState): boolean {
+	return (
+		!state.error &&
+		state.settings.downloadVideo &&
+		state.snapshot?.status === 'SUCCEEDED' &&
+		state.binary === undefined
+	);
+}
+
+/** Downloads every finished item's video into its binary property, a few at a time. */
+export async function downloadResults(
+	ctx: IExecuteFunctions,
+	states: ItemState[],
+	failFast: boolean,
+): Promise<void> {
+	const pending = states.filter(wantsDownload);
+	await mapWithConcurrency(pending, DOWNLOAD_CONCURRENCY, async (state) => {
+		if (failFast && states.some((other) => other.error)) return;
+		let failure: unknown;
+		try {
+			state.binary = await downloadVideo(ctx, {
+				taskId: state.snapshot?.taskId ?? (state.taskId as string),
+				videoUrl: state.snapshot?.videoUrl,
+				itemIndex: state.itemIndex,
+			});
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined && !(failure instanceof ExecutionStoppedError)) {
+			state.error = withTaskId(asNodeError(ctx, failure, state.itemIndex), state.taskId);
+		}
+	});
+}

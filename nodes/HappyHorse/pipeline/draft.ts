@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { MediaKind } from '../schemas/limits';
+import type { MediaType, ParameterName, TaskKind } from '../schemas/taskKinds';
+import { TASK_KIND_SPECS } from '../schemas/taskKinds';
+import type { MediaInput, TaskDraft } from './prepare';
+
+/**
+ * Readers of the parameters the create operations share, so each operation reads only what is
+ * its own. Everything here is read per item: any parameter may be an expression.
+ */
+
+/** Options → the API's `parameters`: each sent only when set (docs/API.md, "Models"). */
+const OPTION_PARAMETERS: Record<string, ParameterName> = {
+	resolution: 'resolution',
+	ratio: 'ratio',
+	duration: 'duration',
+	watermark: 'watermark',
+	audioSetting: 'audio_setting',
+	seed: 'seed',
+};
+
+/** The draft's model, parameters and switches from the Options collection. */
+export function readOptions(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	kind: TaskKind,
+): Pick<TaskDraft, 'model' | 'parameters' | 'additionalParameters' | 'checkFiles'> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const taken = TASK_KIND_SPECS[kind].parameters;
+	const parameters: IDataObject = {};
+	for (const [option, parameter] of Object.entries(OPTION_PARAMETERS)) {
+		const value = options[option];
+		if (value === undefined || value === '' || !taken.includes(parameter)) continue;
+		parameters[parameter] = value;
+	}
+	const model = options.model;
+	return {
+		model: model === undefined || model === '' ? TASK_KIND_SPECS[kind].models[0] : model,
+		parameters,
+		additionalParameters: options.additionalParameters,
+		checkFiles: options.checkMedia !== false,
+	};
+}
+
+/** One picture or video chosen as a URL or as a binary field of the input item. */
+export function readMediaSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	media: {
+		type: MediaType;
+		role: MediaKind;
+		sourceParameter: string;
+		urlParameter: string;
+		binaryParameter: string;
+		/** The UI names: 'Video URL' and 'Input Binary Field (video)'. */
+		urlField: string;
+		binaryField: string;
+	},
+): MediaInput {
+	const source = ctx.getNodeParameter(media.sourceParameter, itemIndex, 'url');
+	const { type, role } = media;
+	if (source === 'binary') {
+		const property = ctx.getNodeParameter(media.binaryParameter, itemIndex, 'data') as string;
+		return { type, role, field: media.binaryField, binaryProperty: property };
+	}
+	return {
+		type,
+		role,
+		field: media.urlField,
+		url: ctx.getNodeParameter(media.urlParameter, itemIndex, ''),
+	};
+}
+
+interface ReferenceImageParameter {
+	source?: string;
+	url?: string;
+	binaryProperty?: string;
+}
+
+/** The Reference Images collection, in order: 'Reference Image 1', 'Reference Image 2', … */
+export function readReferenceImages(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	role: MediaKind,
+): MediaInput[] {
+	const images = ctx.getNodeParameter(
+		'referenceImages.images',
+		itemIndex,
+		[],
+	) as ReferenceImageParameter[];
+	return images.map((image, index) => {
+		const field = `Reference Image ${index + 1}`;
+		return image.source === 'binary'
+			? { type: 'reference_image', role, field, binaryProperty: image.binaryProperty ?? 'image' }
+			: { type: 'reference_image', role, field: `${field} URL`, url: image.url ?? '' };
+	});
+}

@@ -1,0 +1,120 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { TaskSnapshot } from '../schemas/task';
+
+export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+export const DEFAULT_TIMEOUT_SECONDS = 900;
+export const DEFAULT_BINARY_PROPERTY = 'data';
+
+/** How one item is waited on and collected; read per item, since any of it may be an expression. */
+export interface ItemSettings {
+	waitForCompletion: boolean;
+	downloadVideo: boolean;
+	pollIntervalMs: number;
+	timeoutMs: number;
+	binaryPropertyName: string;
+}
+
+/** Settings of an item whose parameters could not be read: it is never waited on. */
+export const SETTINGS_OF_INVALID_ITEM: ItemSettings = {
+	waitForCompletion: false,
+	downloadVideo: false,
+	pollIntervalMs: 0,
+	timeoutMs: 0,
+	binaryPropertyName: DEFAULT_BINARY_PROPERTY,
+};
+
+/** One input item on its way through the stages: validate → submit → wait → download. */
+export interface ItemState {
+	itemIndex: number;
+	settings: ItemSettings;
+	taskId?: string;
+	requestId?: string;
+	snapshot?: TaskSnapshot;
+	/** When the wait stage queries this task next (epoch ms). */
+	nextPollAt?: number;
+	/** Looks at the task since its status last changed: the backoff of the poll schedule. */
+	checksSinceChange?: number;
+	/** When the wait stage gives up on this task (epoch ms). */
+	deadline?: number;
+	binary?: IBinaryData;
+	/** Set once the item has failed; later stages skip it. */
+	error?: Error;
+}
+
+const settingsSchema = z.object({
+	waitForCompletion: z.boolean({ invalid_type_error: 'must be true or false' }),
+	downloadVideo: z.boolean({ invalid_type_error: 'must be true or false' }),
+	pollInterval: z
+		.number({ invalid_type_error: 'must be a number of seconds' })
+		.positive('must be more than 0 seconds')
+		.max(3600, 'must be at most 3600 seconds'),
+	timeout: z
+		.number({ invalid_type_error: 'must be a number of seconds' })
+		.positive('must be more than 0 seconds'),
+	binaryPropertyName: z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.min(1, 'is empty: name the output field for the video, e.g. data'),
+});
+
+const SETTING_LABELS: Record<string, string> = {
+	waitForCompletion: 'Wait for Completion',
+	downloadVideo: 'Download Video',
+	pollInterval: 'Options → Poll Interval (Seconds)',
+	timeout: 'Options → Timeout (Seconds)',
+	binaryPropertyName: 'Options → Put Output Video in Field',
+};
+
+export function readItemSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	waitByDefault: boolean,
+): ItemSettings {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const waitForCompletion = ctx.getNodeParameter('waitForCompletion', itemIndex, waitByDefault);
+	const parsed = settingsSchema.safeParse({
+		waitForCompletion,
+		downloadVideo: waitForCompletion
+			? ctx.getNodeParameter('downloadVideo', itemIndex, true)
+			: false,
+		pollInterval: options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS,
+		timeout: options.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+		binaryPropertyName: options.binaryPropertyName ?? DEFAULT_BINARY_PROPERTY,
+	});
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const field = SETTING_LABELS[String(issue.path[0])] ?? issue.path.join('.');
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${field} ${issue.message}`, {
+			itemIndex,
+		});
+	}
+	const settings = parsed.data;
+	return {
+		waitForCompletion: settings.waitForCompletion,
+		downloadVideo: settings.downloadVideo,
+		pollIntervalMs: settings.pollInterval * 1000,
+		timeoutMs: settings.timeout * 1000,
+		binaryPropertyName: settings.binaryPropertyName,
+	};
+}
+
+/** An error thrown by this node, or anything else turned into one for the item. */
+export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof Error && 'node' in error) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** An item's Task ID, trimmed; empty is an error that says where the ID comes from. */
+export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+	if (taskId === '') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Task ID is empty`, {
+			itemIndex,
+			description: 'Map the taskId of a Create Edit Task output, e.g. {{ $json.taskId }}.',
+		});
+	}
+	return taskId;
+}

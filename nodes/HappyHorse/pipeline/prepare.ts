@@ -1,0 +1,144 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BinaryMedia } from '../media/binaryMedia';
+import { readBinaryMedia } from '../media/binaryMedia';
+import { preflightCheck } from '../media/mediaChecks';
+import type { MediaKind } from '../schemas/limits';
+import type { MediaType, TaskKind } from '../schemas/taskKinds';
+import { takesMedia } from '../schemas/taskKinds';
+import type { TaskRequest } from '../schemas/taskRequest';
+import { additionalParametersSchema, fieldLabel, taskRequestSchema } from '../schemas/taskRequest';
+import type { HappyHorseApi } from '../transport';
+import { UPLOAD_ALTERNATIVE } from '../transport/upload';
+import type { ItemState } from './itemState';
+import { SETTINGS_OF_INVALID_ITEM, asNodeError, readItemSettings } from './itemState';
+
+/** One entry of `input.media` as an operation read it: a URL, or a binary field to upload. */
+export interface MediaInput {
+	type: MediaType;
+	/** Which limits table the file is checked against. */
+	role: MediaKind;
+	/** The UI field, named in messages: 'Video URL', 'Reference Image 2'. */
+	field: string;
+	url?: unknown;
+	/** Set for a file from an earlier node: the input binary field that holds it. */
+	binaryProperty?: string;
+}
+
+/** An item's task as its operation read it from the parameters, before any check. */
+export interface TaskDraft {
+	model: unknown;
+	prompt: unknown;
+	media: MediaInput[];
+	parameters: IDataObject;
+	/** Options → Additional Parameters, as given: JSON text or an object. */
+	additionalParameters: unknown;
+	/** Options → Check Files Before Upload. */
+	checkFiles: boolean;
+}
+
+/** Reads one item's parameters; any of them may be an expression, so this runs per item. */
+export type DraftReader = (ctx: IExecuteFunctions, itemIndex: number) => TaskDraft;
+
+/** A file to upload before the submit, and where its oss:// URL goes in `input.media`. */
+interface PendingUpload {
+	mediaIndex: number;
+	media: BinaryMedia;
+}
+
+/** One item, checked and ready: the API body, and the files it needs uploaded first. */
+export interface PreparedTask {
+	request: TaskRequest;
+	uploads: PendingUpload[];
+}
+
+/** Stands in `input.media` until the file is uploaded; passes the URL rules of native endpoints. */
+const UPLOAD_PLACEHOLDER = 'oss://pending-upload';
+
+/**
+ * The validate stage: every item is read and checked, files included, before the first paid
+ * call. An item that fails carries its error; the others are ready to submit.
+ */
+export async function prepareItems(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	kind: TaskKind,
+	readDraft: DraftReader,
+): Promise<{ states: ItemState[]; prepared: Map<ItemState, PreparedTask> }> {
+	const states: ItemState[] = [];
+	const prepared = new Map<ItemState, PreparedTask>();
+	for (const itemIndex of ctx.getInputData().keys()) {
+		const state: ItemState = { itemIndex, settings: SETTINGS_OF_INVALID_ITEM };
+		states.push(state);
+		try {
+			state.settings = readItemSettings(ctx, itemIndex, true);
+			prepared.set(state, await prepareTask(ctx, api, kind, itemIndex, readDraft(ctx, itemIndex)));
+		} catch (error) {
+			state.error = asNodeError(ctx, error, itemIndex);
+		}
+	}
+	return { states, prepared };
+}
+
+/** Reads the draft's files and checks the whole body against the API's rules. */
+async function prepareTask(
+	ctx: IExecuteFunctions,
+	api: HappyHorseApi,
+	kind: TaskKind,
+	itemIndex: number,
+	draft: TaskDraft,
+): Promise<PreparedTask> {
+	const media: Array<{ type: string; url: unknown }> = [];
+	const uploads: PendingUpload[] = [];
+	for (const input of draft.media) {
+		if (input.binaryProperty === undefined) {
+			media.push({ type: input.type, url: input.url ?? '' });
+			continue;
+		}
+		if (!api.uploads) {
+			// Said before the file is even read: on this endpoint no file can go anywhere.
+			const rules = api.mediaRules;
+			const endpoint = rules.label === 'DashScope' ? 'this endpoint' : rules.label;
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex}: ${input.field}: ${endpoint} cannot take files`,
+				{ itemIndex, description: UPLOAD_ALTERNATIVE },
+			);
+		}
+		const file = await readBinaryMedia(
+			ctx,
+			itemIndex,
+			input.binaryProperty,
+			input.role,
+			input.field,
+		);
+		if (draft.checkFiles) preflightCheck(ctx, file);
+		uploads.push({ mediaIndex: media.length, media: file });
+		media.push({ type: input.type, url: UPLOAD_PLACEHOLDER });
+	}
+
+	const request = taskRequestSchema(kind, api.mediaRules).safeParse({
+		model: draft.model,
+		input: { prompt: draft.prompt, ...(takesMedia(kind) ? { media } : {}) },
+		parameters: draft.parameters,
+	});
+	const additional = additionalParametersSchema(kind).safeParse(draft.additionalParameters);
+	const mediaFields = draft.media.map((input) => input.field);
+	const problems = [
+		...(request.success ? [] : request.error.issues).map(
+			(issue) => `${fieldLabel(issue.path, kind, mediaFields)} ${issue.message}`,
+		),
+		...(additional.success ? [] : additional.error.issues).map(
+			(issue) => `Options → Additional Parameters ${issue.message}`,
+		),
+	];
+	if (request.success && additional.success) {
+		const parameters = { ...additional.data, ...request.data.parameters };
+		return { request: { ...request.data, parameters }, uploads };
+	}
+	throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${problems[0]}`, {
+		itemIndex,
+		description: problems.length > 1 ? `Also: ${problems.slice(1).join('; ')}` : undefined,
+	});
+}

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { uploadSourceOf } from '../media/binaryMedia';
+import type { TaskRequest } from '../schemas/taskRequest';
+import type { FileUploads } from '../transport/types';
+import type { PreparedTask } from './prepare';
+
+/**
+ * The upload stage of one item: its files go to DashScope's temporary upload (free: nothing
+ * is billed before the submit), and their oss:// URLs replace the placeholders in the body.
+ */
+export async function uploadFiles(
+	ctx: IExecuteFunctions,
+	uploads: FileUploads | undefined,
+	{ request, uploads: files }: PreparedTask,
+): Promise<TaskRequest> {
+	if (files.length === 0 || !uploads) return request;
+	const media = (request.input.media ?? []).map((entry) => ({ ...entry }));
+	for (const { mediaIndex, media: file } of files) {
+		const source = await uploadSourceOf(ctx, file);
+		media[mediaIndex].url = await uploads.uploadFile(source, request.model, file.itemIndex);
+	}
+	return { ...request, input: { ...request.input, media } };
+}

@@ -1,0 +1,115 @@
+/**
+ * The API's media limits: what each file of a request may be. The lowest floor: it imports
+ * nothing of the node, and every limit number lives here only (docs/API.md, "Limits").
+ *
+ * Sizes are read as MiB (1 MB = 1,048,576 bytes): where the unit is unclear the check is the
+ * lenient one, so a file the API accepts is never refused here.
+ */
+
+/** A megabyte as the limits count it: 1 MB = 1,048,576 bytes. */
+export const MIB = 1024 * 1024;
+
+/** What a video may be. */
+export interface VideoLimits {
+	media: 'video';
+	/** The containers taken. */
+	formats: ReadonlyArray<'mp4' | 'mov'>;
+	/** Sample entry fourccs of the codecs taken. */
+	codecs: readonly string[];
+	maxBytes: number;
+	minSeconds: number;
+	maxSeconds: number;
+	maxLongSide: number;
+	minShortSide: number;
+	/** Exclusive: the frame rate must be MORE than this. */
+	minFrameRate: number;
+}
+
+/** What an image may be. */
+export interface ImageLimits {
+	media: 'image';
+	/** The formats taken. */
+	formats: ReadonlyArray<'jpeg' | 'png' | 'webp'>;
+	maxBytes: number;
+	/** The short side, and so both sides, at least this many pixels. */
+	minShortSide: number;
+	/**
+	 * The long side over the short side at most this, either way up: 2.5 takes from 1:2.5 to
+	 * 2.5:1. No limit when absent.
+	 */
+	maxAspectRatio?: number;
+}
+
+/**
+ * One table per kind of media, keyed by the role the file plays in a request; `media` says
+ * whether it is read as a video or as an image.
+ */
+export const MEDIA_LIMITS: {
+	/** The video to edit (docs/API.md, "Limits": video (video edit)). */
+	video: VideoLimits;
+	/** A reference image of a video edit ("Limits": reference image (video edit)). */
+	editReferenceImage: ImageLimits;
+	/** The first frame of an image-to-video task ("Limits": first frame (image to video)). */
+	firstFrame: ImageLimits;
+	/**
+	 * A character image of a reference-to-video task
+	 * ("Limits": reference image (references to video)).
+	 */
+	characterImage: ImageLimits;
+} = {
+	video: {
+		media: 'video',
+		formats: ['mp4', 'mov'],
+		codecs: ['avc1', 'avc3'],
+		maxBytes: 100 * MIB,
+		minSeconds: 3,
+		maxSeconds: 60,
+		maxLongSide: 4096,
+		minShortSide: 360,
+		minFrameRate: 8,
+	},
+	editReferenceImage: {
+		media: 'image',
+		formats: ['jpeg', 'png', 'webp'],
+		maxBytes: 20 * MIB,
+		minShortSide: 300,
+	},
+	firstFrame: {
+		media: 'image',
+		formats: ['jpeg', 'png', 'webp'],
+		maxBytes: 10 * MIB,
+		minShortSide: 300,
+		maxAspectRatio: 2.5,
+	},
+	characterImage: {
+		media: 'image',
+		formats: ['jpeg', 'png', 'webp'],
+		maxBytes: 20 * MIB,
+		minShortSide: 400,
+	},
+};
+
+/** The role a file plays in a request: the key of its limits. */
+export type MediaKind = keyof typeof MEDIA_LIMITS;
+
+type Count = { min: number; max: number };
+
+/**
+ * How many files of each role one request takes, per API family (docs/API.md, "Limits"):
+ * the Anyfast gateway takes fewer reference images than DashScope.
+ */
+export const MEDIA_COUNTS: Record<MediaKind, { native: Count; anyfast: Count }> = {
+	video: { native: { min: 1, max: 1 }, anyfast: { min: 1, max: 1 } },
+	editReferenceImage: { native: { min: 0, max: 5 }, anyfast: { min: 1, max: 1 } },
+	firstFrame: { native: { min: 1, max: 1 }, anyfast: { min: 1, max: 1 } },
+	characterImage: { native: { min: 1, max: 9 }, anyfast: { min: 1, max: 3 } },
+};
+
+/** 5000 non-Chinese characters, or 2500 Chinese ones: a Chinese character counts 2. */
+export const PROMPT_WEIGHT_LIMIT = 5000;
+export const SEED_MAX = 2147483647;
+export const RESOLUTIONS = ['720P', '1080P'] as const;
+export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
+/** Seconds of output video; video edit has no duration (its output follows the input). */
+export const DURATION_SECONDS = { min: 3, max: 15 } as const;

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+
+import type { MediaKind } from './limits';
+import {
+	AUDIO_SETTINGS,
+	DURATION_SECONDS,
+	MEDIA_COUNTS,
+	PROMPT_WEIGHT_LIMIT,
+	RATIOS,
+	RESOLUTIONS,
+	SEED_MAX,
+} from './limits';
+import type { FamilyRules } from './task';
+import type { MediaType, ParameterName, TaskKind } from './taskKinds';
+import { TASK_KIND_SPECS, takesMedia } from './taskKinds';
+
+/**
+ * The submit body (docs/API.md, "Native family"), one shape for every kind of task: what every
+ * operation builds and every family sends (Anyfast reshapes it for its flat body).
+ */
+export interface TaskRequest {
+	model: string;
+	input: { prompt?: string; media?: Array<{ type: MediaType; url: string }> };
+	parameters: Record<string, unknown>;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** The prompt's length as the API counts it: a Chinese character counts 2. */
+function promptWeight(prompt: string): number {
+	let weight = 0;
+	for (const character of prompt) weight += HAN.test(character) ? 2 : 1;
+	return weight;
+}
+
+function urlSchemeProblem(url: string, acceptsOssUrls: boolean): string | undefined {
+	if (acceptsOssUrls && /^oss:\/\/\S+$/.test(url)) return undefined;
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `"${url}" is not a URL`;
+	}
+	if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return undefined;
+	if (parsed.protocol === 'oss:') {
+		return 'oss:// URLs work only with a DashScope endpoint';
+	}
+	return `must start with http:// or https://${acceptsOssUrls ? ' (or oss://)' : ''}, not ${parsed.protocol}//`;
+}
+
+/** An enum whose error lists the allowed values in words. */
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+	return z.enum(values as unknown as [T[number], ...T[number][]], {
+		errorMap: (_issue, context) => ({
+			message: `must be ${values.join(' or ')}, not ${JSON.stringify(context.data)}`,
+		}),
+	});
+}
+
+const wholeNumber = (min: number, max: number) =>
+	z
+		.number({ invalid_type_error: 'must be a whole number' })
+		.int('must be a whole number')
+		.min(min, `must be between ${min} and ${max}`)
+		.max(max, `must be between ${min} and ${max}`);
+
+/** Each parameter the node has an option for, as the API takes it (docs/API.md, "Limits"). */
+const PARAMETER_SCHEMAS: Record<ParameterName, z.ZodTypeAny> = {
+	resolution: oneOf(RESOLUTIONS),
+	ratio: oneOf(RATIOS),
+	duration: wholeNumber(DURATION_SECONDS.min, DURATION_SECONDS.max),
+	watermark: z.boolean({ invalid_type_error: 'must be true or false' }),
+	audio_setting: oneOf(AUDIO_SETTINGS),
+	seed: wholeNumber(0, SEED_MAX),
+};
+
+function promptSchema(kind: TaskKind) {
+	const required = TASK_KIND_SPECS[kind].promptRequired;
+	const example =
+		kind === 'videoEdit'
+			? 'describe the edit, e.g. "replace the background with a beach at sunset"'
+			: 'describe the video, e.g. "a red fox running through snow at dawn"';
+	return z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.min(required ? 1 : 0, `is empty: ${example}`)
+		.superRefine((prompt, context) => {
+			const weight = promptWeight(prompt);
+			if (weight > PROMPT_WEIGHT_LIMIT) {
+				context.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `is too long: ${weight} of ${PROMPT_WEIGHT_LIMIT} allowed (a Chinese character counts 2)`,
+				});
+			}
+		});
+}
+
+function countText(min: number, max: number): string {
+	return min === max ? `exactly ${max}` : `${min} to ${max}`;
+}
+
+function mediaSchema(kind: TaskKind, family: FamilyRules) {
+	const roles = TASK_KIND_SPECS[kind].mediaRoles as Record<MediaType, MediaKind | undefined>;
+	const types = Object.keys(roles) as MediaType[];
+	const entry = z.object({
+		type: z.enum(types as [MediaType, ...MediaType[]]),
+		url: z.string().trim().min(1, 'is empty'),
+	});
+	return z.array(entry).superRefine((media, context) => {
+		for (const type of types) {
+			const { min, max } = MEDIA_COUNTS[roles[type] as MediaKind][family.family];
+			const given = media.filter((item) => item.type === type).length;
+			if (given >= min && given <= max) continue;
+			const message =
+				type === 'video'
+					? `must hold exactly one video, not ${given}`
+					: `${given} ${type === 'first_frame' ? 'first frame' : 'reference image'}(s) given; ${family.label} takes ${countText(min, max)}`;
+			context.addIssue({ code: z.ZodIssueCode.custom, message });
+		}
+		media.forEach((item, index) => {
+			const problem = urlSchemeProblem(item.url, family.acceptsOssUrls);
+			if (problem) {
+				context.addIssue({ code: z.ZodIssueCode.custom, message: problem, path: [index, 'url'] });
+			}
+		});
+	});
+}
+
+/**
+ * The submit body of one kind of task on one family, checked before anything is sent: the
+ * prompt rule, the media the kind takes and their counts on this family, the parameters it
+ * takes and nothing else. The issues' paths name the body's fields; `fieldLabel` names the UI's.
+ */
+export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
+	const spec = TASK_KIND_SPECS[kind];
+	const parameters = Object.fromEntries(
+		spec.parameters.map((name) => [name, PARAMETER_SCHEMAS[name].optional()]),
+	);
+	const prompt = promptSchema(kind);
+	return z
+		.object({
+			model: z.string({ invalid_type_error: 'must be text' }).trim().min(1, 'is empty'),
+			input: z
+				.object({
+					// An optional prompt is sent only when given: an empty one is left out.
+					prompt: spec.promptRequired
+						? prompt
+						: prompt.transform((text) => (text === '' ? undefined : text)).optional(),
+					...(takesMedia(kind) ? { media: mediaSchema(kind, family) } : {}),
+				})
+				.strict(),
+			parameters: z.object(parameters).strict(),
+		})
+		.strict()
+		.transform((request) => request as TaskRequest);
+}
+
+/** The UI names of the body's fields that are the same for every kind of task. */
+const FIELD_LABELS: Record<string, string> = {
+	model: 'Options → Model',
+	'input.prompt': 'Prompt',
+	'parameters.resolution': 'Options → Resolution',
+	'parameters.ratio': 'Options → Aspect Ratio',
+	'parameters.duration': 'Options → Duration (Seconds)',
+	'parameters.watermark': 'Options → Watermark',
+	'parameters.audio_setting': 'Options → Audio',
+	'parameters.seed': 'Options → Seed',
+};
+
+/**
+ * The UI name of a place in the request body, for error messages. A media entry is named by
+ * its own field (`mediaFields`, in body order: 'Video URL', 'Reference Image 2 URL').
+ */
+export function fieldLabel(
+	path: Array<string | number>,
+	kind: TaskKind,
+	mediaFields: readonly string[],
+): string {
+	const key = path.join('.');
+	if (FIELD_LABELS[key]) return FIELD_LABELS[key];
+	if (key === 'input.media') return TASK_KIND_SPECS[kind].mediaLabel;
+	const media = /^input\.media\.(\d+)/.exec(key);
+	if (media) return mediaFields[Number(media[1])] ?? key;
+	return key;
+}
+
+/** JSON text as the object it holds; anything else as it is (the schema below judges it). */
+function fromJsonText(value: unknown): unknown {
+	if (value === undefined || value === null) return {};
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return {};
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return value;
+	}
+}
+
+/**
+ * Options → Additional Parameters: a JSON object merged into `parameters`, for fields the node
+ * has no option for yet (a 1.1 model's `prompt_extend`). A key that one of the kind's own
+ * options sets is refused, never silently overridden.
+ */
+export function additionalParametersSchema(kind: TaskKind) {
+	const own: readonly string[] = TASK_KIND_SPECS[kind].parameters;
+	return z.preprocess(
+		fromJsonText,
+		z
+			.record(z.unknown(), {
+				invalid_type_error: 'must be a JSON object, e.g. {"prompt_extend": true}',
+			})
+			.superRefine((parameters, context) => {
+				for (const key of Object.keys(parameters).filter((name) => own.includes(name))) {
+					context.addIssue({
+						code: z.ZodIssueCode.custom,
+						message: `sets "${key}", which ${FIELD_LABELS[`parameters.${key}`]} sets: use that option instead`,
+					});
+				}
+			}),
+	);
+}
