@@ -52,6 +52,7 @@ export interface EmulatorTargets {
 function emulatorUrls(origin: string): Record<string, string> {
 	return {
 		'https://example.com/video-jobs.json': `${origin}/samples/jobs.json`,
+		'https://example.com/video-prompts.json': `${origin}/samples/prompts.json`,
 		'https://example.com/input.mp4': `${origin}/samples/dance.mp4`,
 	};
 }
@@ -88,11 +89,21 @@ export function triggerNodeName(workflow: WorkflowJson): string {
 	return trigger.name;
 }
 
-/** The files the disk example reads, copied into `dir` from the test fixtures. */
-export function placeExampleInputs(dir: string): { video: string; picture: string } {
+/**
+ * The files the disk examples read, copied into `dir` from the test fixtures: the video and the
+ * reference picture of the edit, and the first frame of image to video (a 320 × 320 PNG: both
+ * sides ≥ 300 px, docs/API.md, "Limits").
+ */
+export function placeExampleInputs(dir: string): {
+	video: string;
+	picture: string;
+	firstFrame: string;
+} {
 	const video = join(dir, 'input.mp4');
 	const picture = join(dir, 'sweater.png');
+	const firstFrame = join(dir, 'first-frame.png');
 	copyFileSync(mediaFixture('good.mp4'), video);
 	copyFileSync(mediaFixture('good.png'), picture);
-	return { video, picture };
+	copyFileSync(mediaFixture('good.png'), firstFrame);
+	return { video, picture, firstFrame };
 }

@@ -22,10 +22,26 @@ const examples = readdirSync(examplesDir)
 		},
 	}));
 
+/** The models each create operation submits to, whichever version it defaults to. */
+const MODEL_OF_OPERATION: Record<string, RegExp> = {
+	createEditTask: /^happyhorse-1\.0-video-edit$/,
+	createTextToVideoTask: /^happyhorse-1\.[01]-t2v$/,
+	createImageToVideoTask: /^happyhorse-1\.[01]-i2v$/,
+	createReferenceToVideoTask: /^happyhorse-1\.[01]-r2v$/,
+};
+
 const knownParameters = new Set(new HappyHorse().description.properties.map((p) => p.name));
 
-test('there are example workflows', () => {
+test('there are example workflows, the new kinds of task among them', () => {
 	expect(examples.length).toBeGreaterThanOrEqual(2);
+	const operations = examples.flatMap(({ workflow }) =>
+		workflow.nodes
+			.filter((node) => node.type === HAPPY_HORSE_TYPE)
+			.map((node) => node.parameters.operation),
+	);
+	expect(operations).toEqual(
+		expect.arrayContaining(['createTextToVideoTask', 'createImageToVideoTask']),
+	);
 });
 
 describe.each(examples)('$file', ({ workflow }) => {
@@ -49,10 +65,12 @@ describe.each(examples)('$file', ({ workflow }) => {
 						videoUrl: 'https://media.example.com/in.mp4',
 						imageUrl: 'https://media.example.com/ref.png',
 					},
-					// What the disk example's Merge node hands on: the video and the picture.
+					// What the disk examples' file nodes hand on: the edit's video and picture (after
+					// the Merge node), image to video's first frame (a 320 × 320 PNG, as placed).
 					binary: {
 						video: await binaryOf(fixture('good.mp4'), 'default'),
 						cloth: await binaryOf(fixture('good.png'), 'default'),
+						data: await binaryOf(fixture('good.png'), 'default'),
 					},
 				},
 			],
@@ -64,5 +82,9 @@ describe.each(examples)('$file', ({ workflow }) => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(items[0].json.taskId).toBe(emulator.createdTaskIds[0]);
+		const [submit] = emulator.requestsOf('submit');
+		expect((submit.json as { model: string }).model).toMatch(
+			MODEL_OF_OPERATION[node.parameters.operation as string],
+		);
 	});
 });

@@ -6,16 +6,17 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 import { anyfastError, epochSeconds, sendJson } from './http';
-import {
-	DEFAULT_FAILURE,
-	SUCCESS_USAGE,
-	phaseOf,
-	toNativeStatus,
-	validateSubmitBody,
-} from './tasks';
+import { checkSubmitBody } from './submitRules';
+import { DEFAULT_FAILURE, phaseOf, toNativeStatus } from './tasks';
 import type { EmulatedTask, Family, Phase, RecordedRequest, RouteContext } from './types';
 
-const MODEL_ID = 'happyhorse-1.0-video-edit';
+/** The models the gateway lists: the 1.0 family (it documents no 1.1 models). */
+const MODEL_IDS = [
+	'happyhorse-1.0-video-edit',
+	'happyhorse-1.0-t2v',
+	'happyhorse-1.0-i2v',
+	'happyhorse-1.0-r2v',
+];
 
 const ANYFAST_PROGRESS: Record<Phase, string> = {
 	waiting: '0%',
@@ -43,10 +44,11 @@ export function handleAnyfastSubmit(
 ): void {
 	const problem =
 		request.json === undefined
-			? 'The request body is not valid JSON.'
-			: validateSubmitBody(request.json, 'anyfast');
+			? { code: 'InvalidParameter', message: 'The request body is not valid JSON.' }
+			: checkSubmitBody(request.json, 'anyfast');
 	if (problem !== undefined) {
-		sendJson(res, 400, anyfastError(problem, 'invalid_request_error', 'invalid_request'));
+		const code = problem.code === 'ModelNotFound' ? 'model_not_found' : 'invalid_request';
+		sendJson(res, 400, anyfastError(problem.message, 'invalid_request_error', code));
 		return;
 	}
 	const id = `asyntask_${randomBytes(12).toString('hex')}`;
@@ -110,7 +112,7 @@ export function handleAnyfastQuery(
 			progress: anyfastProgress(task, phase),
 			data: {
 				output: upstreamOutput,
-				usage: phase === 'succeeded' ? { ...SUCCESS_USAGE } : {},
+				usage: phase === 'succeeded' ? { ...task.usage } : {},
 			},
 		},
 	});
@@ -119,6 +121,6 @@ export function handleAnyfastQuery(
 export function handleAnyfastModels(res: ServerResponse): void {
 	sendJson(res, 200, {
 		object: 'list',
-		data: [{ id: MODEL_ID, object: 'model', owned_by: 'alibaba' }],
+		data: MODEL_IDS.map((id) => ({ id, object: 'model', owned_by: 'alibaba' })),
 	});
 }

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 import { formatBeijingTime, nativeError, sendJson } from './http';
-import { DEFAULT_FAILURE, SUCCESS_USAGE, phaseOf, validateSubmitBody } from './tasks';
+import { checkSubmitBody } from './submitRules';
+import { DEFAULT_FAILURE, phaseOf } from './tasks';
 import type { Family, RecordedRequest, RouteContext } from './types';
 
 export function handleNativeSubmit(
@@ -25,10 +26,10 @@ export function handleNativeSubmit(
 	}
 	const problem =
 		request.json === undefined
-			? 'The request body is not valid JSON.'
-			: validateSubmitBody(request.json, 'native');
+			? { code: 'InvalidParameter', message: 'The request body is not valid JSON.' }
+			: checkSubmitBody(request.json, 'native');
 	if (problem !== undefined) {
-		sendJson(res, 400, nativeError('InvalidParameter', problem));
+		sendJson(res, 400, nativeError(problem.code, problem.message));
 		return;
 	}
 	const ossProblem = routes.ossMediaProblem(request);
@@ -71,7 +72,7 @@ export function handleNativeQuery(routes: RouteContext, res: ServerResponse, tas
 		output.end_time = formatBeijingTime(task.finishedAt ?? Date.now());
 		output.orig_prompt = task.prompt;
 		output.video_url = routes.resultUrl(task.id);
-		body.usage = { ...SUCCESS_USAGE };
+		body.usage = { ...task.usage };
 	} else if (phase === 'failed') {
 		const failure = task.script.failure ?? DEFAULT_FAILURE;
 		output.end_time = formatBeijingTime(task.finishedAt ?? Date.now());
@@ -103,11 +104,21 @@ export function handleNativeCancel(
 	sendJson(res, 200, { request_id: randomUUID() });
 }
 
-export function handleNativeList(routes: RouteContext, res: ServerResponse): void {
+/** The account's tasks, filtered by `model_name` and `status` when given (the window is not). */
+export function handleNativeList(
+	routes: RouteContext,
+	res: ServerResponse,
+	request: RecordedRequest,
+): void {
 	routes.tasks.settle(Date.now());
+	const query = new URL(request.path, 'http://127.0.0.1').searchParams;
+	const model = query.get('model_name') || undefined;
+	const status = query.get('status') || undefined;
 	const data = routes.tasks
 		.all()
 		.filter((task) => task.family === 'native')
+		.filter((task) => model === undefined || task.model === model)
+		.filter((task) => status === undefined || task.currentStatus === status)
 		.map((task) => ({
 			task_id: task.id,
 			status: task.currentStatus,

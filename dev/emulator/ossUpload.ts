@@ -79,8 +79,9 @@ export class OssUploads {
 	 * only when asked to, and only to a live temporary file uploaded for the same model.
 	 */
 	ossMediaProblem(request: RecordedRequest): { code: string; message: string } | undefined {
-		const body = request.json as Record<string, unknown>;
-		const media = (body.input as Record<string, unknown>).media as Array<{ url: string }>;
+		// A checked native body: text to video has no media, the other kinds {type, url} items.
+		const body = request.json as { model: string; input: { media?: Array<{ url: string }> } };
+		const media = body.input.media ?? [];
 		const ossUrls = media.map((item) => item.url).filter((url) => url.startsWith(OSS_URL_SCHEME));
 		if (ossUrls.length === 0 || !this.emulator.checkOssUrls) return undefined;
 		if (request.headers['x-dashscope-ossresourceresolve'] !== 'enable') {

@@ -1,6 +1,6 @@
 /**
- * Loopback emulator of the two HappyHorse video-edit API families (DashScope "native" and the
- * Anyfast new-api gateway) plus the result-file host, so tests can drive the node end to end
+ * Loopback emulator of the two HappyHorse API families (DashScope "native" and the Anyfast
+ * new-api gateway), for every model of the family, plus the result-file host, so tests can drive the node end to end
  * without a network or an account. Shapes follow docs/API.md (Native family, Anyfast family).
  *
  * This file is the server: it records each request, acts out its fault, checks the API key and
@@ -339,7 +339,7 @@ export class HappyHorseEmulator {
 			else if (route.kind === 'query') handleNativeQuery(this.routes, res, taskId);
 			else if (route.kind === 'cancel') handleNativeCancel(this.routes, res, taskId);
 			else if (route.kind === 'policy') this.uploads.handleGetPolicy(res, request);
-			else handleNativeList(this.routes, res);
+			else handleNativeList(this.routes, res, request);
 		} else {
 			if (route.kind === 'submit') handleAnyfastSubmit(this.routes, res, request, afterCreate);
 			else if (route.kind === 'query') handleAnyfastQuery(this.routes, res, taskId);
@@ -375,9 +375,22 @@ export class HappyHorseEmulator {
 		});
 	}
 
+	/** The prompts the text-to-video example's HTTP Request node fetches, one item each. */
+	samplePrompts(): Array<{ prompt: string }> {
+		return [
+			{ prompt: 'A white horse gallops along a beach at sunrise, waves breaking behind it' },
+			{ prompt: 'Timelapse of a city street at night, car lights drawing long trails' },
+			{ prompt: 'A paper boat drifts down a rain-filled gutter, seen from just above the water' },
+		];
+	}
+
 	private handleSample(res: ServerResponse, pathname: string): void {
 		if (pathname === '/samples/jobs.json') {
 			sendJson(res, 200, this.sampleJobs());
+			return;
+		}
+		if (pathname === '/samples/prompts.json') {
+			sendJson(res, 200, this.samplePrompts());
 			return;
 		}
 		const media = /^\/samples\/([a-z0-9-]+)\.(mp4|png)$/.exec(pathname);

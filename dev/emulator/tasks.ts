@@ -1,11 +1,11 @@
 /**
- * The tasks of both accounts: what a submit must hold to create one, and how each moves through
+ * The tasks of both accounts (what a submit must hold is in submitRules.ts): how each moves through
  * its statuses, either one scripted step per query or, for a time-based task, with the clock,
  * queued behind the account's running tasks.
  */
 import { createHash, randomUUID } from 'node:crypto';
 
-import { OSS_URL_SCHEME } from './ossUpload';
+import { kindOfModel } from './submitRules';
 import type { EmulatedTask, EmulatorLimits, Family, Phase, TaskScript, TaskTimes } from './types';
 
 const DEFAULT_STATUSES: Record<Family, string[]> = {
@@ -22,8 +22,7 @@ const TIMED_STATUSES: Record<
 };
 const DEFAULT_MAX_RUNNING_TASKS = 5;
 export const DEFAULT_FAILURE = { code: 'InvalidParameter', message: 'The resolution is not valid' };
-const MAX_REFERENCE_IMAGES = 5;
-export const SUCCESS_USAGE = {
+const SUCCESS_USAGE = {
 	duration: 13.24,
 	input_video_duration: 6.62,
 	output_video_duration: 6.62,
@@ -89,41 +88,17 @@ function defaultResultBytes(taskId: string): Buffer {
 	return bytes;
 }
 
-/** Returns what is wrong with a submit body, or undefined when it is acceptable. */
-export function validateSubmitBody(body: unknown, family: Family): string | undefined {
-	if (!isRecord(body)) return 'The request body must be a JSON object.';
-	if (typeof body.model !== 'string' || body.model === '') return 'Field required: model';
-	const input = body.input;
-	if (!isRecord(input)) return 'Field required: input';
-	if (typeof input.prompt !== 'string' || input.prompt === '') {
-		return 'Field required: input.prompt (a non-empty string)';
-	}
-	if (!Array.isArray(input.media)) return 'Field required: input.media (an array)';
-	let videoCount = 0;
-	let imageCount = 0;
-	for (const [index, item] of input.media.entries()) {
-		if (!isRecord(item)) return `input.media[${index}] must be an object`;
-		if (item.type === 'video') videoCount++;
-		else if (item.type === 'reference_image') imageCount++;
-		else return `input.media[${index}].type must be "video" or "reference_image"`;
-		if (typeof item.url !== 'string' || item.url === '') {
-			return `input.media[${index}].url must be a non-empty string`;
-		}
-		if (family === 'anyfast' && item.url.startsWith(OSS_URL_SCHEME)) {
-			// The gateway's upstream account cannot read another account's temporary files.
-			return `input.media[${index}].url must be an http(s) URL, oss:// is not supported`;
-		}
-	}
-	if (videoCount !== 1) {
-		return `input.media must contain exactly 1 item of type video, got ${videoCount}`;
-	}
-	if (family === 'native' && imageCount > MAX_REFERENCE_IMAGES) {
-		return `input.media may contain at most ${MAX_REFERENCE_IMAGES} items of type reference_image, got ${imageCount}`;
-	}
-	if (family === 'anyfast' && imageCount !== 1) {
-		return `input.media must contain exactly 1 item of type reference_image, got ${imageCount}`;
-	}
-	return undefined;
+/**
+ * What a successful task reports as `usage`: video edit bills its input and output seconds; the
+ * other kinds their output, the requested duration (default 5 s) at the resolution (default
+ * 1080P) (docs/API.md, "Costs").
+ */
+function successUsage(body: Record<string, unknown>): Record<string, number> {
+	if (kindOfModel(String(body.model)) === 'videoEdit') return { ...SUCCESS_USAGE };
+	const parameters = isRecord(body.parameters) ? body.parameters : {};
+	const duration = typeof parameters.duration === 'number' ? parameters.duration : 5;
+	const SR = parameters.resolution === '720P' ? 720 : 1080;
+	return { duration, output_video_duration: duration, video_count: 1, SR };
 }
 
 export function defaultLimits(): EmulatorLimits {
@@ -163,13 +138,15 @@ export class TaskBoard {
 		const script = this.emulator.taskScript(body, family) ?? {};
 		const statuses =
 			script.statuses && script.statuses.length > 0 ? script.statuses : DEFAULT_STATUSES[family];
-		const input = body.input as Record<string, unknown>;
+		// The native body holds the prompt in `input`, Anyfast's flat body at the top.
+		const prompt = isRecord(body.input) ? body.input.prompt : body.prompt;
 		const timed = script.durationMs !== undefined;
 		const task: EmulatedTask = {
 			id,
 			family,
 			model: body.model as string,
-			prompt: input.prompt as string,
+			prompt: typeof prompt === 'string' ? prompt : '',
+			usage: successUsage(body),
 			script,
 			statuses,
 			queryCount: 0,

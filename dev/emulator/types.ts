@@ -140,6 +140,8 @@ export interface EmulatedTask {
 	family: Family;
 	model: string;
 	prompt: string;
+	/** What a query reports as `usage` once the task succeeded. */
+	usage: Record<string, number>;
 	script: TaskScript;
 	statuses: string[];
 	queryCount: number;
