@@ -49,6 +49,50 @@ export function promptProperty(prompt: {
 	};
 }
 
+/** The three fields of one picture or video given as a URL or as an input binary field. */
+export function mediaSourceProperties(media: {
+	/** 'Video', 'Image': the fields are '<what> Source' and '<what> URL'. */
+	what: string;
+	parameters: { source: string; url: string; binary: string };
+	urlHint: string;
+	binaryHint: string;
+	placeholder: string;
+	description: string;
+}): INodeProperties[] {
+	const { source, url, binary } = media.parameters;
+	return [
+		{
+			displayName: `${media.what} Source`,
+			name: source,
+			type: 'options',
+			default: 'url',
+			options: [
+				{ name: 'URL', value: 'url', description: media.urlHint },
+				{ name: 'Binary File', value: 'binary', description: media.binaryHint },
+			],
+		},
+		{
+			displayName: `${media.what} URL`,
+			name: url,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: media.placeholder,
+			description: media.description,
+			displayOptions: { show: { [source]: ['url'] } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: binary,
+			type: 'string',
+			required: true,
+			default: 'data',
+			hint: `The name of the input binary field that holds the ${media.what === 'Video' ? 'video' : 'first frame'}`,
+			displayOptions: { show: { [source]: ['binary'] } },
+		},
+	];
+}
+
 /** The Reference Images collection of video edit and references to video. */
 export function referenceImagesProperty(images: {
 	max: number;

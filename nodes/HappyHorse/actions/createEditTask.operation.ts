@@ -5,7 +5,11 @@ import { createTasks } from '../pipeline/createTasks';
 import { readMediaSource, readOptions, readReferenceImages } from '../pipeline/draft';
 import type { TaskDraft } from '../pipeline/prepare';
 import type { HappyHorseApi } from '../transport';
-import { promptProperty, referenceImagesProperty } from './common.description';
+import {
+	mediaSourceProperties,
+	promptProperty,
+	referenceImagesProperty,
+} from './common.description';
 
 const properties: INodeProperties[] = [
 	promptProperty({
@@ -14,36 +18,15 @@ const properties: INodeProperties[] = [
 		description:
 			'What to change in the video, in any language: at most 5000 characters (2500 Chinese characters)',
 	}),
-	{
-		displayName: 'Video Source',
-		name: 'videoSource',
-		type: 'options',
-		default: 'url',
-		options: [
-			{ name: 'URL', value: 'url', description: 'A public link to an MP4 or MOV video' },
-			{ name: 'Binary File', value: 'binary', description: 'A video file from an earlier node' },
-		],
-	},
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		required: true,
-		default: '',
+	...mediaSourceProperties({
+		what: 'Video',
+		parameters: { source: 'videoSource', url: 'videoUrl', binary: 'videoBinaryProperty' },
+		urlHint: 'A public link to an MP4 or MOV video',
+		binaryHint: 'A video file from an earlier node',
 		placeholder: 'https://example.com/input.mp4',
 		description:
 			'Public URL of the video to edit: MP4 or MOV (H.264), 3–60 s, at most 100 MB. Only the first 15 s are edited.',
-		displayOptions: { show: { videoSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'videoBinaryProperty',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field that holds the video',
-		displayOptions: { show: { videoSource: ['binary'] } },
-	},
+	}),
 	referenceImagesProperty({
 		max: 5,
 		description:

@@ -5,39 +5,18 @@ import { createTasks } from '../pipeline/createTasks';
 import { readMediaSource, readOptions } from '../pipeline/draft';
 import type { TaskDraft } from '../pipeline/prepare';
 import type { HappyHorseApi } from '../transport';
-import { promptProperty } from './common.description';
+import { mediaSourceProperties, promptProperty } from './common.description';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Image Source',
-		name: 'imageSource',
-		type: 'options',
-		default: 'url',
-		options: [
-			{ name: 'URL', value: 'url', description: 'A public link to a JPEG, PNG or WEBP picture' },
-			{ name: 'Binary File', value: 'binary', description: 'A picture from an earlier node' },
-		],
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		required: true,
-		default: '',
+	...mediaSourceProperties({
+		what: 'Image',
+		parameters: { source: 'imageSource', url: 'imageUrl', binary: 'imageBinaryProperty' },
+		urlHint: 'A public link to a JPEG, PNG or WEBP picture',
+		binaryHint: 'A picture from an earlier node',
 		placeholder: 'https://example.com/first-frame.png',
 		description:
 			'Public URL of the first frame: JPEG, PNG or WEBP, both sides at least 300 px, aspect between 1:2.5 and 2.5:1, at most 10 MB. The video keeps its aspect.',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'imageBinaryProperty',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field that holds the first frame',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
+	}),
 	promptProperty({
 		required: false,
 		placeholder: 'e.g. The camera slowly pulls back as the waves roll in',
