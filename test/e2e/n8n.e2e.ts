@@ -150,8 +150,30 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
+			'image-to-video-from-disk.json',
+			'text-to-video-from-http-prompts.json',
 		]);
 	});
+
+	/**
+	 * The trigger and one HappyHorse node with these parameters, on this family's credential:
+	 * the image-to-video example's two nodes, its file nodes left out.
+	 */
+	function oneNodeWorkflow(parameters: Record<string, unknown>, family: 'native' | 'anyfast') {
+		const workflow = example('image-to-video-from-disk.json', family);
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!;
+		const happyHorse = workflow.nodes.find(
+			(node) => node.type === 'n8n-nodes-happyhorse.happyHorse',
+		)!;
+		happyHorse.parameters = parameters;
+		const connection = { node: happyHorse.name, type: 'main', index: 0 };
+		return {
+			...workflow,
+			name: `HappyHorse ${String(parameters.operation)} on ${family}`,
+			nodes: [trigger, happyHorse],
+			connections: { [trigger.name]: { main: [[connection]] } },
+		};
+	}
 
 	test('example: HTTP-fetched jobs → HappyHorse → files on disk, bytes as served', async () => {
 		const execution = await run(example('edit-video-from-url-to-disk.json'));
@@ -228,6 +250,166 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		const written = readFileSync(join(outputDir, `${taskId}.mp4`));
 		expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
 	});
+
+	test('example: HTTP-fetched prompts → text to video → files on disk, bytes as served', async () => {
+		const execution = await run(example('text-to-video-from-http-prompts.json'));
+		expect(execution.status).toBe('success');
+		const submits = emulator.requestsOf('submit').map((request) => request.json as any);
+		expect(submits.map((body) => body.input)).toEqual(
+			emulator.samplePrompts().map(({ prompt }) => ({ prompt })),
+		);
+		for (const body of submits) {
+			expect(body.model).toMatch(/^happyhorse-1\.[01]-t2v$/);
+			expect(body.parameters).toEqual({ duration: 5, resolution: '720P', ratio: '16:9' });
+		}
+		const generated = outputOf(execution, 'Generate video');
+		expect(generated.map((item) => [item.json.taskId, item.json.status])).toEqual(
+			emulator.createdTaskIds.map((taskId) => [taskId, 'SUCCEEDED']),
+		);
+		expect(emulator.createdTaskIds).toHaveLength(3);
+		for (const item of generated) {
+			expect(item.binary?.data).toMatchObject({
+				mimeType: 'video/mp4',
+				fileName: `${item.json.taskId}.mp4`,
+			});
+		}
+		for (const taskId of emulator.createdTaskIds) {
+			const written = readFileSync(join(outputDir, `${taskId}.mp4`));
+			expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
+		}
+	});
+
+	test('example: a picture from disk → upload → image to video → file on disk, bytes compared', async () => {
+		const inputs = placeExampleInputs(outputDir);
+		const execution = await run(example('image-to-video-from-disk.json'));
+		expect(execution.status).toBe('success');
+		const objects = [...emulator.uploadedObjects.values()];
+		expect(objects.map((object) => object.contentType)).toEqual(['image/png']);
+		expect(objects[0].bytes.equals(readFileSync(inputs.firstFrame))).toBe(true);
+		expect(emulator.requestsOf('upload')[0].headers.authorization).toBeUndefined();
+		const [submit] = emulator.requestsOf('submit');
+		const body = submit.json as any;
+		expect(body.model).toMatch(/^happyhorse-1\.[01]-i2v$/);
+		// The upload was for the task's model: DashScope resolves it for no other.
+		const [policy] = emulator.requestsOf('policy');
+		expect(new URL(policy.path, emulator.origin).searchParams.get('model')).toBe(body.model);
+		expect(objects[0].model).toBe(body.model);
+		expect(body.input).toEqual({
+			prompt: 'The camera slowly pulls back',
+			media: [{ type: 'first_frame', url: `oss://${objects[0].key}` }],
+		});
+		expect(submit.headers['x-dashscope-ossresourceresolve']).toBe('enable');
+		const [taskId] = emulator.createdTaskIds;
+		expect(outputOf(execution, 'Animate picture').map((item) => item.json.taskId)).toEqual([
+			taskId,
+		]);
+		const written = readFileSync(join(outputDir, `${taskId}.mp4`));
+		expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
+	});
+
+	/** Each new operation, its options all set, and the exact body each family's API gets. */
+	const operationCases = () => {
+		const sweater = `${emulator.origin}/samples/sweater.png`;
+		const beach = `${emulator.origin}/samples/beach.png`;
+		const textPrompt = 'A white horse gallops along a beach at sunrise';
+		const imagePrompt = 'The waves roll in and the camera rises';
+		const referencePrompt = 'character1 wears the sweater of character2 on a windy beach';
+		const textParameters = {
+			resolution: '1080P',
+			ratio: '9:16',
+			duration: 8,
+			watermark: false,
+			seed: 7,
+		};
+		const imageParameters = { resolution: '720P', duration: 4, seed: 3 };
+		const referenceParameters = { ratio: '1:1', duration: 6, watermark: true };
+		return {
+			createTextToVideoTask: {
+				parameters: { prompt: textPrompt },
+				options: { ...textParameters },
+				native: { input: { prompt: textPrompt }, parameters: textParameters },
+				anyfast: { prompt: textPrompt, parameters: textParameters },
+			},
+			createImageToVideoTask: {
+				parameters: { imageSource: 'url', imageUrl: beach, prompt: imagePrompt },
+				options: { ...imageParameters },
+				native: {
+					input: { prompt: imagePrompt, media: [{ type: 'first_frame', url: beach }] },
+					parameters: imageParameters,
+				},
+				anyfast: { prompt: imagePrompt, image: beach, parameters: imageParameters },
+			},
+			createReferenceToVideoTask: {
+				parameters: {
+					prompt: referencePrompt,
+					referenceImages: {
+						images: [
+							{ source: 'url', url: sweater },
+							{ source: 'url', url: beach },
+						],
+					},
+				},
+				options: { ...referenceParameters },
+				native: {
+					input: {
+						prompt: referencePrompt,
+						media: [
+							{ type: 'reference_image', url: sweater },
+							{ type: 'reference_image', url: beach },
+						],
+					},
+					parameters: referenceParameters,
+				},
+				anyfast: {
+					prompt: referencePrompt,
+					images: [sweater, beach],
+					parameters: referenceParameters,
+				},
+			},
+		};
+	};
+	const MODEL_SUFFIX = {
+		createTextToVideoTask: 't2v',
+		createImageToVideoTask: 'i2v',
+		createReferenceToVideoTask: 'r2v',
+	} as const;
+
+	test.each([
+		['createTextToVideoTask', 'native'],
+		['createTextToVideoTask', 'anyfast'],
+		['createImageToVideoTask', 'native'],
+		['createImageToVideoTask', 'anyfast'],
+		['createReferenceToVideoTask', 'native'],
+		['createReferenceToVideoTask', 'anyfast'],
+	] as const)(
+		'%s on the %s format sends exactly the documented body',
+		async (operation, family) => {
+			const cases = operationCases()[operation];
+			// DashScope gets the 1.1 model, the gateway the 1.0 one it offers.
+			const model = `happyhorse-${family === 'native' ? '1.1' : '1.0'}-${MODEL_SUFFIX[operation]}`;
+			const workflow = oneNodeWorkflow(
+				{
+					operation,
+					...cases.parameters,
+					waitForCompletion: true,
+					downloadVideo: true,
+					options: { ...cases.options, model, pollInterval: 0.2 },
+				},
+				family,
+			);
+			const execution = await run(workflow);
+			expect(execution.status).toBe('success');
+			const submits = emulator.requestsOf('submit');
+			expect(submits).toHaveLength(1);
+			expect(submits[0].json).toEqual({ model, ...cases[family] });
+			const [taskId] = emulator.createdTaskIds;
+			const [item] = outputOf(execution, workflow.nodes[1].name);
+			expect(item.json).toMatchObject({ taskId, status: 'SUCCEEDED' });
+			expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${taskId}.mp4` });
+			// URLs go to the API as they are: nothing is uploaded, the upload host is not asked.
+			expect(emulator.requestsOf('policy')).toHaveLength(0);
+		},
+	);
 
 	test('a task that fails makes the execution fail with an error naming the task', async () => {
 		emulator.taskScript = () => ({
