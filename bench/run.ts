@@ -89,16 +89,29 @@ const TASK_MS = 6_000;
 const ITEMS = 20;
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
+/** Create Text-to-Video Task parameters: one prompt per item, waiting and downloading. */
+function textToVideoParameters(): INodeParameters {
+	return {
+		operation: 'createTextToVideoTask',
+		prompt: '={{ "A red fox in the snow, take " + $json.take }}',
+		waitForCompletion: true,
+		downloadVideo: true,
+		options: { duration: 5 },
+	};
+}
+
 /** 20 items of 6 s tasks under the account's limits: 5 running at once, 5 submits per second. */
-async function benchWaves(): Promise<{ wallMs: number; lags: number[] }> {
+async function benchWaves(
+	parameters: INodeParameters = editParameters(),
+): Promise<{ wallMs: number; lags: number[] }> {
 	return await withEmulator(async (emulator) => {
 		emulator.limits = { maxRunningTasks: 5, submitsPerSecond: 5, queriesPerSecond: 20 };
 		emulator.taskScript = () => ({ durationMs: TASK_MS });
 		const started = Date.now();
 		const { items, error } = await runNode({
 			credentials: credentials(emulator),
-			items: Array.from({ length: ITEMS }, () => ({ json: {} })),
-			parameters: editParameters(),
+			items: Array.from({ length: ITEMS }, (_, take) => ({ json: { take } })),
+			parameters,
 		});
 		const wallMs = Date.now() - started;
 		if (error || items.some((item) => item.json.status !== 'SUCCEEDED')) {
@@ -197,12 +210,13 @@ function benchMemory(mode: 'default' | 'filesystem'): MemoryFigure {
 }
 
 async function main() {
-	log('HappyHorse benchmarks against the local emulator (one run; about 4 minutes)…');
+	log('HappyHorse benchmarks against the local emulator (one run; about 5 minutes)…');
 	const memory = [benchMemory('default'), benchMemory('filesystem')];
 	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest.
 	const long = benchLongTasks();
 	const oneAtATime = benchOneAtATime();
 	const waves = await benchWaves();
+	const textWaves = await benchWaves(textToVideoParameters());
 	const throughput = await benchThroughput();
 	const [longResult, baselineMs] = await Promise.all([long, oneAtATime]);
 
@@ -212,6 +226,12 @@ async function main() {
 		value: `${seconds(waves.wallMs)} → ${(waves.wallMs / idealMs).toFixed(2)}×`,
 		goal: '≤ 1.15×',
 		met: waves.wallMs / idealMs <= 1.15,
+	});
+	figures.push({
+		name: `${ITEMS} Create Text-to-Video Task items × ${TASK_MS / 1000} s tasks: wall time / the same ideal`,
+		value: `${seconds(textWaves.wallMs)} → ${(textWaves.wallMs / idealMs).toFixed(2)}×`,
+		goal: '≤ 1.15×',
+		met: textWaves.wallMs / idealMs <= 1.15,
 	});
 	figures.push({
 		name: `the same, one item after another (as other video nodes wait) / all at once`,
