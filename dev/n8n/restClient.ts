@@ -162,7 +162,9 @@ export class N8nRestClient {
 			}
 			const status = String(execution?.status ?? 'new');
 			const finished = execution?.finished === true;
-			if (execution && (finished || !['new', 'running', 'waiting'].includes(status))) {
+			// 1.x can report an execution finished a moment before its data is stored: wait for both.
+			const ended = finished || !['new', 'running', 'waiting'].includes(status);
+			if (execution && ended && execution.data !== undefined && execution.data !== null) {
 				const flatted = createRequire(path.join(n8nPackageDir(this.n8n.install), 'package.json'))(
 					'flatted',
 				) as { parse(text: string): any };
