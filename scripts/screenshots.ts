@@ -23,9 +23,11 @@ import { repoRoot } from '../dev/paths';
  * - workflow-run.png: the "edit videos listed by an HTTP API" example after a successful run,
  *   with the run's log open on the HappyHorse node's binary output,
  * - node-parameters.png: that workflow's "Edit video" node: its parameters and options between
- *   the run's input and the edited videos it output.
+ *   the run's input and the edited videos it output,
+ * - node-text-to-video.png, node-image-to-video.png: the HappyHorse node of the text to video and
+ *   image to video examples, as they open (not run).
  *
- * The run uses a temporary copy of the example, pointed at this run's emulator and deleted at
+ * Every picture uses a temporary copy of its example, pointed at this run's emulator and deleted at
  * the end, so the workflows kept in .cache/dev stay as they were. Do not run it while
  * `npm run dev` is running: both use the n8n user folder in .cache/dev.
  */
@@ -46,8 +48,37 @@ const CHROMIUM_ARGS = [
 const VIEWPORT = { width: 1440, height: 900 };
 /** The parameter panel holds everything down to the Options only on a taller window. */
 const TALL_VIEWPORT = { width: 1440, height: 1200 };
-const EXAMPLE_NAME_PART = 'edit videos listed by an HTTP API';
+const RUN_EXAMPLE = 'edit-video-from-url-to-disk.json';
 const HAPPYHORSE_NODE = 'Edit video';
+
+/** A HappyHorse node's parameter panel to capture, and in which example. */
+interface NodePanel {
+	example: string;
+	node: string;
+	file: string;
+	/** For a panel opened after the run: a text its output shows then. */
+	ranOutput?: string;
+}
+
+const EDIT_PANEL: NodePanel = {
+	example: RUN_EXAMPLE,
+	node: HAPPYHORSE_NODE,
+	file: 'node-parameters.png',
+	ranOutput: 'video/mp4',
+};
+/** The new operations' panels, opened on their examples without a run. */
+const OPERATION_PANELS: NodePanel[] = [
+	{
+		example: 'text-to-video-from-http-prompts.json',
+		node: 'Generate video',
+		file: 'node-text-to-video.png',
+	},
+	{
+		example: 'image-to-video-from-disk.json',
+		node: 'Animate picture',
+		file: 'node-image-to-video.png',
+	},
+];
 /** Marks the temporary workflow copies, so one left by an interrupted run is removed next time. */
 const COPY_MARKER = 'Temporary copy made by npm run screenshots; safe to delete.';
 
@@ -80,7 +111,7 @@ async function deleteWorkflow(dev: DevEnvironment, id: string): Promise<void> {
 	await dev.client.request('DELETE', `/rest/workflows/${id}`);
 }
 
-async function createExampleCopy(dev: DevEnvironment): Promise<{ id: string; nodes: number }> {
+async function deleteLeftoverCopies(dev: DevEnvironment): Promise<void> {
 	const existing = (await dev.client.request('GET', '/rest/workflows')).data as Array<{
 		id: string;
 		description?: string | null;
@@ -88,8 +119,15 @@ async function createExampleCopy(dev: DevEnvironment): Promise<{ id: string; nod
 	for (const leftover of existing.filter((workflow) => workflow.description === COPY_MARKER)) {
 		await deleteWorkflow(dev, leftover.id);
 	}
-	const example = loadExamples().find(({ workflow }) => workflow.name.includes(EXAMPLE_NAME_PART));
-	if (!example) throw new Error(`No example workflow named "…${EXAMPLE_NAME_PART}…" in examples/`);
+}
+
+/** A temporary copy of examples/`file`, pointed at this run's emulator. */
+async function createExampleCopy(
+	dev: DevEnvironment,
+	file: string,
+): Promise<{ id: string; nodes: number }> {
+	const example = loadExamples().find((candidate) => candidate.file === file);
+	if (!example) throw new Error(`No example workflow examples/${file}`);
 	const workflow: WorkflowJson = pointAtEmulator(example.workflow, {
 		emulatorOrigin: dev.emulator.origin,
 		credential: dev.credential,
@@ -289,19 +327,30 @@ async function runScreenshot(
 	await save(page, 'workflow-run.png');
 }
 
-async function nodeScreenshot(page: Page): Promise<void> {
+/**
+ * Opens the panel's node on the workflow shown (or first opens `workflowUrl`) and captures its
+ * parameter panel, whose Resource and Operation fields show it drawn.
+ */
+async function nodeScreenshot(page: Page, panel: NodePanel, workflowUrl?: string): Promise<void> {
 	// A taller window, so the parameter panel shows everything down to its Options.
 	await page.setViewportSize(TALL_VIEWPORT);
+	if (workflowUrl) {
+		await page.goto(workflowUrl);
+		await page.getByTestId('canvas-node').first().waitFor();
+	}
 	await settle(page);
-	await page.getByTestId('canvas-node').filter({ hasText: HAPPYHORSE_NODE }).first().dblclick();
-	const ndv = page.getByTestId('ndv');
-	await ndv.waitFor();
+	await dismissPopups(page);
+	await page.getByTestId('canvas-node').filter({ hasText: panel.node }).first().dblclick();
+	await page.getByTestId('ndv').waitFor();
 	const parameters = page.getByTestId('node-parameters');
-	await parameters.getByText('Resolution', { exact: true }).waitFor();
-	await page.getByTestId('output-panel').getByText('video/mp4').first().waitFor();
+	await parameters.getByText('Resource', { exact: true }).waitFor();
+	await parameters.getByText('Operation', { exact: true }).waitFor();
+	const { ranOutput } = panel;
+	if (ranOutput) await page.getByTestId('output-panel').getByText(ranOutput).first().waitFor();
 	await settle(page);
+	await closeToasts(page);
 	await parkMouse(page, page.getByTestId('ndv-input-panel'), 40, -40);
-	await save(page, 'node-parameters.png');
+	await save(page, panel.file);
 	await page.keyboard.press('Escape');
 }
 
@@ -322,11 +371,12 @@ async function main() {
 
 	const dev = await startDevEnvironment({ n8nPort, emulatorPort, log });
 	let context: BrowserContext | undefined;
-	let workflowId: string | undefined;
+	const copies: string[] = [];
 	const profile = mkdtempSync(join(tmpdir(), 'happyhorse-chromium-'));
 	try {
-		const workflow = await createExampleCopy(dev);
-		workflowId = workflow.id;
+		await deleteLeftoverCopies(dev);
+		const workflow = await createExampleCopy(dev, RUN_EXAMPLE);
+		copies.push(workflow.id);
 
 		selectors.setTestIdAttribute('data-test-id');
 		context = await chromium.launchPersistentContext(profile, {
@@ -351,7 +401,12 @@ async function main() {
 			await signIn(page, baseUrl);
 			await credentialScreenshot(page, baseUrl);
 			await runScreenshot(page, baseUrl, workflow);
-			await nodeScreenshot(page);
+			await nodeScreenshot(page, EDIT_PANEL);
+			for (const panel of OPERATION_PANELS) {
+				const { id } = await createExampleCopy(dev, panel.example);
+				copies.push(id);
+				await nodeScreenshot(page, panel, `${baseUrl}/workflow/${id}`);
+			}
 		} catch (error) {
 			// What the browser showed when it went wrong, to see which step and why.
 			const failure = join(tmpdir(), 'happyhorse-screenshots-failure.png');
@@ -364,7 +419,7 @@ async function main() {
 	} finally {
 		await context?.close().catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
-		if (workflowId) await deleteWorkflow(dev, workflowId).catch(() => undefined);
+		for (const id of copies) await deleteWorkflow(dev, id).catch(() => undefined);
 		await dev.stop();
 	}
 	log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);

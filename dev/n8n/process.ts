@@ -214,8 +214,9 @@ function n8nEnv(
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 		// Read/Write Files from Disk may use the user folder and /tmp. 2.x allows only
 		// $HOME/.n8n-files by default, 1.x everything; n8n's own files under <userFolder>/.n8n stay
-		// blocked on both (N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES is on by default).
-		N8N_RESTRICT_FILE_ACCESS_TO: [userFolder, '/tmp'].join(';'),
+		// blocked on both (N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES is on by default). n8n resolves the
+		// file's symlinks, not the allowed folders', so the user folder goes in both ways.
+		N8N_RESTRICT_FILE_ACCESS_TO: [userFolder, fs.realpathSync(userFolder), '/tmp'].join(';'),
 	});
 	if (install.major === '2') {
 		Object.assign(env, ownerEnv(install), {
