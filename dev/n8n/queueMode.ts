@@ -21,7 +21,7 @@ export interface QueueCluster {
 	redis: RunningRedis;
 	main: RunningN8n;
 	workers: RunningN8n[];
-	/** The folder shared by every process (database file, binary storage). */
+	/** The folder shared by every process (database file, binary storage); stop() removes it. */
 	sharedDir: string;
 	/** The workers whose log says they started (or resumed) this execution. */
 	workersThatRan(executionId: string): RunningN8n[];
@@ -56,6 +56,7 @@ export async function startQueueCluster(options: {
 		);
 		await Promise.allSettled(started.filter((n8n) => n8n.command === 'start').map((n) => n.stop()));
 		await redis.stop();
+		fs.rmSync(root, { recursive: true, force: true });
 	};
 
 	try {

@@ -55,6 +55,13 @@ function itemsOf(execution: { data: any }, nodeName: string): Item[] {
 	return runs.flatMap((run) => run.data?.main[0] ?? []);
 }
 
+function filesUnder(dir: string): string[] {
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+	);
+}
+
 async function waitUntil(what: string, condition: () => boolean, timeoutMs: number) {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
@@ -164,7 +171,15 @@ describe.each(MODES)('n8n 2.x in queue mode, binary data in %s mode', (mode) => 
 		}
 		// Write to Disk ran on the worker and read each video back from that storage.
 		expectFilesAsServed(emulator.createdTaskIds);
-		if (mode === 'filesystem') expect(existsSync(join(cluster.sharedDir, 'storage'))).toBe(true);
+		if (mode === 'filesystem') {
+			// In the shared folder every process was given, not in the worker's own user folder.
+			const stored = filesUnder(join(cluster.sharedDir, 'storage')).map((file) =>
+				readFileSync(file),
+			);
+			for (const taskId of emulator.createdTaskIds) {
+				expect(stored.some((bytes) => bytes.equals(emulator.resultBytes(taskId)))).toBe(true);
+			}
+		}
 	});
 
 	test('a picture read from disk on the worker is uploaded from n8n’s binary storage, byte for byte', async () => {
