@@ -80,6 +80,12 @@ describe.each(examples)('$file', ({ workflow }) => {
 			},
 		});
 		expect(error).toBeUndefined();
+		if (node.parameters.operation === 'listTasks') {
+			// The recovery example starts by reading the account's tasks: nothing is submitted.
+			expect(emulator.requestsOf('list')).toHaveLength(1);
+			expect(emulator.requestsOf('submit')).toHaveLength(0);
+			return;
+		}
 		expect(items).toHaveLength(1);
 		expect(items[0].json.taskId).toBe(emulator.createdTaskIds[0]);
 		const [submit] = emulator.requestsOf('submit');

@@ -13,3 +13,5 @@ export { OWNER } from './owner';
 export { startN8n } from './process';
 export type { RunningN8n } from './process';
 export { N8nRestClient } from './restClient';
+export { startQueueCluster } from './queueMode';
+export type { QueueBinaryDataMode, QueueCluster } from './queueMode';

@@ -12,8 +12,12 @@ import type { N8nInstall, N8nMajor } from './install';
 import { ownerEnv } from './owner';
 import { ensureOwner } from './restClient';
 
+/** `start`: a main with the editor and REST API; `worker`: a queue-mode worker (no editor). */
+export type N8nCommand = 'start' | 'worker';
+
 export interface RunningN8n {
 	major: N8nMajor;
+	command: N8nCommand;
 	version: string;
 	baseUrl: string;
 	port: number;
@@ -23,14 +27,25 @@ export interface RunningN8n {
 	/** Everything n8n printed so far, stdout and stderr interleaved. */
 	logs(): string;
 	stop(): Promise<void>;
+	/** SIGKILL, at once, for n8n and its task runners: a crash, as when a machine dies. */
+	kill(): Promise<void>;
 }
 
-const READY_LOG_LINE = 'Editor is now accessible';
+const READY_LOG_LINE: Record<N8nCommand, string> = {
+	start: 'Editor is now accessible',
+	worker: 'n8n worker is now ready',
+};
 
-/** Starts n8n on 127.0.0.1 with a free port and a free task-runner broker port, waits for /healthz/readiness (and the log line), owner account ready. */
+/**
+ * Starts n8n on 127.0.0.1 with a free port and a free task-runner broker port, waits for
+ * /healthz/readiness (and the log line), owner account ready. A worker serves only its health
+ * check, on that port (QUEUE_HEALTH_CHECK_PORT); it gets its queue settings from `env`.
+ */
 export async function startN8n(options: {
 	install: N8nInstall;
 	userFolder: string;
+	/** Default `start`. */
+	command?: N8nCommand;
 	port?: number;
 	env?: Record<string, string>;
 	log?: (line: string) => void;
@@ -38,26 +53,30 @@ export async function startN8n(options: {
 	readyTimeoutMs?: number;
 }): Promise<RunningN8n> {
 	const { install } = options;
+	const command = options.command ?? 'start';
 	const log = options.log ?? (() => {});
 	const userFolder = path.resolve(options.userFolder);
 	fs.mkdirSync(userFolder, { recursive: true });
 	const [port, brokerPort] = await freePorts(2, options.port);
 	const baseUrl = `http://127.0.0.1:${port}`;
 
-	const env = n8nEnv(install, userFolder, port, brokerPort);
+	const env = n8nEnv(install, userFolder, port, brokerPort, command);
 	Object.assign(env, options.env);
 
 	const started = Date.now();
-	log(`n8n ${install.version}: starting on ${baseUrl} (user folder ${userFolder})`);
+	const what = `n8n ${install.version}${command === 'worker' ? ' worker' : ''}`;
+	log(`${what}: starting on ${baseUrl} (user folder ${userFolder})`);
 	// Its own process group, so stop() also ends the task runners n8n spawns.
-	const child = spawn(install.nodeBin, ['--import', ORPHAN_WATCHDOG, install.n8nEntry, 'start'], {
+	const child = spawn(install.nodeBin, ['--import', ORPHAN_WATCHDOG, install.n8nEntry, command], {
 		cwd: userFolder,
 		env,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const output = new OutputBuffer();
-	const forward = lineSplitter((line) => log(`[n8n ${install.major}] ${line}`));
+	const prefix =
+		command === 'worker' ? `[n8n ${install.major} worker :${port}]` : `[n8n ${install.major}]`;
+	const forward = lineSplitter((line) => log(`${prefix} ${line}`));
 	for (const stream of [child.stdout, child.stderr]) {
 		stream?.setEncoding('utf8');
 		stream?.on('data', (chunk: string) => {
@@ -87,7 +106,7 @@ export async function startN8n(options: {
 			if (!exitInfo) {
 				killGroup(child, 'SIGTERM');
 				const graceful = await settlesWithin(exited, 20_000);
-				if (!graceful) log(`n8n ${install.version}: no exit 20 s after SIGTERM, killing it`);
+				if (!graceful) log(`${what}: no exit 20 s after SIGTERM, killing it`);
 			}
 			// Also whatever it left behind in its group (task runners), then wait for the exit itself.
 			killGroup(child, 'SIGKILL');
@@ -95,12 +114,17 @@ export async function startN8n(options: {
 		})();
 		return stopping;
 	};
+	const kill = () => {
+		killGroup(child, 'SIGKILL');
+		return stop();
+	};
 
 	if (liveInstances.size === 0) setCallerHooks(true);
 	liveInstances.set(child, stop);
 
 	const running: RunningN8n = {
 		major: install.major,
+		command,
 		version: install.version,
 		baseUrl,
 		port,
@@ -108,6 +132,7 @@ export async function startN8n(options: {
 		install,
 		logs: () => output.text(),
 		stop,
+		kill,
 	};
 
 	try {
@@ -115,21 +140,19 @@ export async function startN8n(options: {
 		for (;;) {
 			if (exitInfo) {
 				const how = exitInfo.error ?? `code ${exitInfo.code}, signal ${exitInfo.signal}`;
-				throw new Error(`n8n ${install.version} exited (${how}) before it was ready`);
+				throw new Error(`${what} exited (${how}) before it was ready`);
 			}
-			if (output.text().includes(READY_LOG_LINE) && (await isReady(baseUrl))) break;
-			if (Date.now() > deadline) throw new Error(`n8n ${install.version} was not ready in time`);
+			if (output.text().includes(READY_LOG_LINE[command]) && (await isReady(baseUrl))) break;
+			if (Date.now() > deadline) throw new Error(`${what} was not ready in time`);
 			await sleep(250);
 		}
-		await ensureOwner(running);
+		if (command === 'start') await ensureOwner(running);
 	} catch (error) {
 		await stop();
 		const message = error instanceof Error ? error.message : String(error);
 		throw new Error(`${message}\n--- last n8n output ---\n${output.tail(60)}`);
 	}
-	log(
-		`n8n ${install.version}: ready on ${baseUrl} after ${Math.round((Date.now() - started) / 1000)} s`,
-	);
+	log(`${what}: ready on ${baseUrl} after ${Math.round((Date.now() - started) / 1000)} s`);
 	return running;
 }
 
@@ -184,6 +207,7 @@ function n8nEnv(
 	userFolder: string,
 	port: number,
 	brokerPort: number,
+	command: N8nCommand,
 ): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
@@ -218,8 +242,16 @@ function n8nEnv(
 		// file's symlinks, not the allowed folders', so the user folder goes in both ways.
 		N8N_RESTRICT_FILE_ACCESS_TO: [userFolder, fs.realpathSync(userFolder), '/tmp'].join(';'),
 	});
+	if (command === 'worker') {
+		// A worker's only HTTP server: its health check, which readiness is read from.
+		Object.assign(env, {
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(port),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		});
+	}
 	if (install.major === '2') {
-		Object.assign(env, ownerEnv(install), {
+		Object.assign(env, command === 'start' ? ownerEnv(install) : {}, {
 			// Its MCP server list is fetched from n8n's website at start, which fails offline and
 			// logs stack traces. 1.x has no such module and dies when asked to disable one it lacks.
 			N8N_DISABLED_MODULES: 'mcp-registry',

@@ -145,12 +145,14 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		},
 	);
 
-	test('every example workflow is covered by a case below', () => {
+	test('every example workflow is covered by a case below, or in queue mode by queue.e2e.ts', () => {
 		expect(loadExamples().map((found) => found.file)).toEqual([
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
 			'image-to-video-from-disk.json',
+			'long-batch-wait-then-collect.json',
+			'recover-tasks-after-crash.json',
 			'text-to-video-from-http-prompts.json',
 		]);
 	});
