@@ -21,10 +21,8 @@ import {
 /**
  * n8n's AI Agent calls the HappyHorse node as its tool, in real n8n 2.x: the agent example with
  * its OpenAI Chat Model pointed at a scripted chat-completions server on loopback, whose first
- * answer calls the tool and whose second quotes the tool's result. n8n 1.x is left out: its
- * community packages become tools only with N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE, and its
- * agent runs tools in another way (docs/API.md says nothing of either; README, "As an AI Agent
- * tool").
+ * answer calls the tool and whose second quotes the tool's result. n8n 1.x is not covered: its
+ * AI Agent and its way of making tools of community packages differ, and are not checked here.
  */
 
 const REPO = join(__dirname, '..', '..');
@@ -205,6 +203,26 @@ interface ToolRun {
 			expect(toolMessage).not.toContain(
 				emulator.resultBytes(taskId).toString('base64').slice(0, 40),
 			);
+		});
+
+		test('a task that fails reaches the model as the tool error, with the task named, and the agent answers', async () => {
+			emulator.taskScript = () => ({
+				statuses: ['RUNNING', 'FAILED'],
+				failure: {
+					code: 'DataInspectionFailed',
+					message: 'Input data may contain inappropriate content.',
+				},
+			});
+			const execution = await run(example());
+			expect(execution.status).toBe('success');
+			const [taskId] = emulator.createdTaskIds;
+			const message = `Task ${taskId} failed: DataInspectionFailed: Input data may contain inappropriate content.`;
+			const [, second] = chatModel.completions;
+			const toolMessage = String(second.messages[second.messages.length - 1].content);
+			expect(JSON.parse(toolMessage)).toEqual([{ error: message }]);
+			const [answer] = execution.data.resultData.runData['AI Agent'][0].data.main[0];
+			expect(answer.json.output).toBe(`The tool answered: ${toolMessage}`);
+			expect(JSON.stringify(execution)).not.toContain(emulator.apiKey);
 		});
 	},
 );
