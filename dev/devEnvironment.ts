@@ -260,8 +260,8 @@ export async function startDevEnvironment(options: {
 		install,
 		userFolder,
 		port: options.n8nPort,
-		log,
-		outputLog: toLogFile,
+		// n8n's own output (the lines startN8n forwards as "[n8n 2] …") goes to the file.
+		log: (line) => (line.startsWith('[n8n ') ? toLogFile : log)(line),
 		// Node keeps the code it compiled for n8n's thousands of modules here, so later starts skip
 		// compiling them again (Node 22.1+, module.enableCompileCache).
 		env: { NODE_COMPILE_CACHE: join(DEV_DIR, 'node-compile-cache') },

@@ -34,8 +34,6 @@ export async function startN8n(options: {
 	port?: number;
 	env?: Record<string, string>;
 	log?: (line: string) => void;
-	/** Where n8n's own output lines go; `log` when not given. */
-	outputLog?: (line: string) => void;
 	/** How long to wait for readiness; the first boot of a user folder runs all DB migrations. */
 	readyTimeoutMs?: number;
 }): Promise<RunningN8n> {
@@ -59,8 +57,7 @@ export async function startN8n(options: {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const output = new OutputBuffer();
-	const outputLog = options.outputLog ?? log;
-	const forward = lineSplitter((line) => outputLog(`[n8n ${install.major}] ${line}`));
+	const forward = lineSplitter((line) => log(`[n8n ${install.major}] ${line}`));
 	for (const stream of [child.stdout, child.stderr]) {
 		stream?.setEncoding('utf8');
 		stream?.on('data', (chunk: string) => {

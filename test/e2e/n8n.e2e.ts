@@ -145,8 +145,9 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		},
 	);
 
-	test('every example workflow is covered by a case below (the agent one by agent.e2e.ts)', () => {
+	test('every example workflow is covered by a case below', () => {
 		expect(loadExamples().map((found) => found.file)).toEqual([
+			// Run by agent.e2e.ts, on 2.x.
 			'agent-makes-a-video.json',
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
