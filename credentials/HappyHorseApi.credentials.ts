@@ -18,7 +18,9 @@ export class HappyHorseApi implements ICredentialType {
 
 	icon = 'file:happyhorse.svg' as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-happyhorse/n8n-nodes-happyhorse#credentials';
+	// The README in the repository (package.json's homepage) until the first release gives the
+	// package an npm page; RELEASING.md, "Fill the placeholders".
+	documentationUrl = 'https://github.com/OWNER/n8n-nodes-happyhorse#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -46,7 +46,18 @@ export interface EmulatorTargets {
 	outputDir: string;
 	/** Seconds between status checks; the examples' own 15 s would make a demo slow. */
 	pollInterval?: number;
+	/**
+	 * The saved OpenAI credential the agent example's chat model should use: one pointed at the
+	 * scripted chat-completions server (dev/scriptedChatCompletions.ts).
+	 */
+	chatModelCredential?: { id: string; name: string };
 }
+
+/** The HappyHorse node, and the tool n8n 2.x makes of it for AI Agents (usableAsTool). */
+export const HAPPY_HORSE_NODE_TYPES = [
+	'n8n-nodes-happyhorse.happyHorse',
+	'n8n-nodes-happyhorse.happyHorseTool',
+];
 
 /** The placeholder URLs the examples ship with, and what they become on the emulator. */
 function emulatorUrls(origin: string): Record<string, string> {
@@ -66,6 +77,9 @@ export function pointAtEmulator(workflow: WorkflowJson, targets: EmulatorTargets
 			if (typeof value === 'string' && urls[value]) node.parameters[key] = urls[value];
 		}
 		if (node.credentials?.happyHorseApi) node.credentials.happyHorseApi = targets.credential;
+		if (node.credentials?.openAiApi && targets.chatModelCredential) {
+			node.credentials.openAiApi = targets.chatModelCredential;
+		}
 		if (node.type === 'n8n-nodes-base.readWriteFile') {
 			for (const key of ['fileName', 'fileSelector']) {
 				const value = node.parameters[key];
@@ -74,7 +88,7 @@ export function pointAtEmulator(workflow: WorkflowJson, targets: EmulatorTargets
 				}
 			}
 		}
-		if (node.type === 'n8n-nodes-happyhorse.happyHorse' && targets.pollInterval !== undefined) {
+		if (HAPPY_HORSE_NODE_TYPES.includes(node.type) && targets.pollInterval !== undefined) {
 			const options = (node.parameters.options ?? {}) as Record<string, unknown>;
 			node.parameters.options = { ...options, pollInterval: targets.pollInterval };
 		}

@@ -5,7 +5,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
 import { credentialsFor, useEmulator } from './fixtures';
-import { HAPPY_HORSE_TYPE } from '../dev/harness/nodeTypes';
+import { HAPPY_HORSE_NODE_TYPES } from '../dev/examples';
 import { binaryOf } from '../dev/harness/binaryData';
 import { runNode } from '../dev/harness/runNode';
 import { fixture } from './node/binaryRoundTrip';
@@ -31,12 +31,30 @@ const MODEL_OF_OPERATION: Record<string, RegExp> = {
 };
 
 const knownParameters = new Set(new HappyHorse().description.properties.map((p) => p.name));
+/** What n8n adds to a node it makes into an AI tool (convertNodeToAiTool in n8n 2.x). */
+const TOOL_PARAMETERS = ['descriptionType', 'toolDescription'];
+const TOOL_TYPE = 'n8n-nodes-happyhorse.happyHorseTool';
+
+/** `={{ $fromAI('key', …) }}`: a parameter the agent's model fills in; its key. */
+function fromAiKey(value: unknown): string | undefined {
+	return typeof value === 'string' ? /^=\{\{\s*\$fromAI\(\s*'([^']+)'/.exec(value)?.[1] : undefined;
+}
+
+/** The tool's parameters with what the model would fill in by $fromAI() filled in already. */
+function withModelAnswers(parameters: INodeParameters, answers: Record<string, string>) {
+	return Object.fromEntries(
+		Object.entries(parameters).map(([name, value]) => {
+			const key = fromAiKey(value);
+			return [name, key === undefined ? value : answers[key]];
+		}),
+	) as INodeParameters;
+}
 
 test('there are example workflows, the new kinds of task among them', () => {
 	expect(examples.length).toBeGreaterThanOrEqual(2);
 	const operations = examples.flatMap(({ workflow }) =>
 		workflow.nodes
-			.filter((node) => node.type === HAPPY_HORSE_TYPE)
+			.filter((node) => HAPPY_HORSE_NODE_TYPES.includes(node.type))
 			.map((node) => node.parameters.operation),
 	);
 	expect(operations).toEqual(
@@ -44,13 +62,29 @@ test('there are example workflows, the new kinds of task among them', () => {
 	);
 });
 
+test('the agent example gives its model a HappyHorse tool that fills in only the prompt and downloads nothing', () => {
+	const tools = examples.flatMap(({ workflow }) =>
+		workflow.nodes.filter((node) => node.type === TOOL_TYPE),
+	);
+	expect(tools).toHaveLength(1);
+	for (const tool of tools) {
+		expect(Object.values(tool.parameters).map(fromAiKey).filter(Boolean)).toEqual(['prompt']);
+		// The model sees only the tool's JSON (README, "As an AI Agent tool").
+		expect(tool.parameters.downloadVideo).toBe(false);
+	}
+});
+
 describe.each(examples)('$file', ({ workflow }) => {
-	const happyHorseNodes = workflow.nodes.filter((node) => node.type === HAPPY_HORSE_TYPE);
+	const happyHorseNodes = workflow.nodes.filter((node) =>
+		HAPPY_HORSE_NODE_TYPES.includes(node.type),
+	);
 
 	test('uses the HappyHorse node with parameters the node knows', () => {
 		expect(happyHorseNodes.length).toBeGreaterThan(0);
 		for (const node of happyHorseNodes) {
-			for (const name of Object.keys(node.parameters)) expect(knownParameters).toContain(name);
+			const known =
+				node.type === TOOL_TYPE ? [...knownParameters, ...TOOL_PARAMETERS] : knownParameters;
+			for (const name of Object.keys(node.parameters)) expect([...known]).toContain(name);
 		}
 	});
 
@@ -75,7 +109,7 @@ describe.each(examples)('$file', ({ workflow }) => {
 				},
 			],
 			parameters: {
-				...node.parameters,
+				...withModelAnswers(node.parameters, { prompt: 'A white horse gallops along a beach' }),
 				options: { ...(node.parameters.options as INodeParameters), pollInterval: 0.01 },
 			},
 		});

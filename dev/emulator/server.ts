@@ -25,7 +25,8 @@ import {
 	handleNativeQuery,
 	handleNativeSubmit,
 } from './nativeRoutes';
-import { OSS_UPLOAD_PATH, OssUploads, defaultUploadSettings } from './ossUpload';
+import { OSS_UPLOAD_PATH, OSS_URL_SCHEME, OssUploads, defaultUploadSettings } from './ossUpload';
+import { sampleBytes, sampleMediaOf } from './samples';
 import { TaskBoard, defaultLimits } from './tasks';
 import type {
 	EmulatorLimits,
@@ -238,6 +239,18 @@ export class HappyHorseEmulator {
 		return this.tasks.resultBytes(taskId);
 	}
 
+	/**
+	 * The bytes behind a media URL of a submit, when they are the emulator's own: a file uploaded
+	 * to it (oss://), or one of its samples. Anything else it cannot see.
+	 */
+	mediaBytes(url: string): Buffer | undefined {
+		if (url.startsWith(OSS_URL_SCHEME)) {
+			return this.uploads.uploadedObjects.get(url.slice(OSS_URL_SCHEME.length))?.bytes;
+		}
+		const sample = this.port === undefined ? undefined : sampleMediaOf(url, this.origin);
+		return sample && sampleBytes(sample);
+	}
+
 	reset(): void {
 		// Cleared in place so references a test already holds stay live.
 		this.requests.length = 0;
@@ -393,13 +406,13 @@ export class HappyHorseEmulator {
 			sendJson(res, 200, this.samplePrompts());
 			return;
 		}
-		const media = /^\/samples\/([a-z0-9-]+)\.(mp4|png)$/.exec(pathname);
+		const media = sampleMediaOf(pathname);
 		if (!media) {
 			sendJson(res, 404, { code: 'NotFound', message: `No sample ${pathname}` });
 			return;
 		}
-		const type = media[2] === 'mp4' ? 'video/mp4' : 'image/png';
-		send(res, 200, this.resultBytes(`sample-${media[1]}`), { 'content-type': type });
+		const type = media === 'mp4' ? 'video/mp4' : 'image/png';
+		send(res, 200, sampleBytes(media), { 'content-type': type });
 	}
 
 	private handleDownload(res: ServerResponse, taskId: string): void {

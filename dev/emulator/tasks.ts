@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { kindOfModel } from './submitRules';
+import { videoSeconds } from './videoSeconds';
 import type { EmulatedTask, EmulatorLimits, Family, Phase, TaskScript, TaskTimes } from './types';
 
 const DEFAULT_STATUSES: Record<Family, string[]> = {
@@ -22,13 +23,19 @@ const TIMED_STATUSES: Record<
 };
 const DEFAULT_MAX_RUNNING_TASKS = 5;
 export const DEFAULT_FAILURE = { code: 'InvalidParameter', message: 'The resolution is not valid' };
-const SUCCESS_USAGE = {
+/**
+ * The sample answer's usage (docs/API.md, Query): what a video edit reports when the emulator
+ * cannot see its input video (a URL on another host).
+ */
+const SAMPLE_EDIT_USAGE = {
 	duration: 13.24,
 	input_video_duration: 6.62,
 	output_video_duration: 6.62,
 	video_count: 1,
 	SR: 720,
 };
+/** Video edit's output is at most the first 15 s of the input (docs/API.md, Submit). */
+const EDIT_OUTPUT_MAX_SECONDS = 15;
 const RESULT_BYTES_LENGTH = 64 * 1024;
 
 const ANYFAST_TO_NATIVE_STATUS: Record<string, string> = {
@@ -88,16 +95,42 @@ function defaultResultBytes(taskId: string): Buffer {
 	return bytes;
 }
 
+/** The URL of a video edit's input video, in either family's body (both use `input.media`). */
+function editVideoUrl(body: Record<string, unknown>): string | undefined {
+	const media = isRecord(body.input) && Array.isArray(body.input.media) ? body.input.media : [];
+	const video = media.find((item) => isRecord(item) && item.type === 'video') as
+		{ url?: unknown } | undefined;
+	return typeof video?.url === 'string' ? video.url : undefined;
+}
+
 /**
- * What a successful task reports as `usage`: video edit bills its input and output seconds; the
- * other kinds their output, the requested duration (default 5 s) at the resolution (default
- * 1080P) (docs/API.md, "Costs").
+ * What a successful task reports as `usage` (docs/API.md, "Costs"), at the resolution asked for
+ * (default 1080P). Video edit bills its input and output seconds: the input's own length when the
+ * emulator holds the file (an upload, a sample it serves), the output's from the result it serves
+ * (else the input's, up to 15 s); a video elsewhere gets the sample answer's figures. The other
+ * kinds bill their output, the requested duration (default 5 s).
  */
-function successUsage(body: Record<string, unknown>): Record<string, number> {
-	if (kindOfModel(String(body.model)) === 'videoEdit') return { ...SUCCESS_USAGE };
+function successUsage(
+	body: Record<string, unknown>,
+	script: TaskScript,
+	mediaBytes: (url: string) => Buffer | undefined,
+): Record<string, number> {
 	const parameters = isRecord(body.parameters) ? body.parameters : {};
-	const duration = typeof parameters.duration === 'number' ? parameters.duration : 5;
 	const SR = parameters.resolution === '720P' ? 720 : 1080;
+	if (kindOfModel(String(body.model)) === 'videoEdit') {
+		const url = editVideoUrl(body);
+		const input = videoSeconds(url === undefined ? undefined : mediaBytes(url));
+		if (input === undefined) return { ...SAMPLE_EDIT_USAGE };
+		const output = videoSeconds(script.videoBytes) ?? Math.min(input, EDIT_OUTPUT_MAX_SECONDS);
+		return {
+			duration: Math.round((input + output) * 100) / 100,
+			input_video_duration: input,
+			output_video_duration: output,
+			video_count: 1,
+			SR,
+		};
+	}
+	const duration = typeof parameters.duration === 'number' ? parameters.duration : 5;
 	return { duration, output_video_duration: duration, video_count: 1, SR };
 }
 
@@ -131,6 +164,8 @@ export class TaskBoard {
 		private readonly emulator: {
 			readonly limits: EmulatorLimits;
 			readonly taskScript: (submitBody: any, family: Family) => TaskScript;
+			/** The bytes behind a media URL, when the emulator holds them (uploads, samples). */
+			mediaBytes(url: string): Buffer | undefined;
 		},
 	) {}
 
@@ -146,7 +181,7 @@ export class TaskBoard {
 			family,
 			model: body.model as string,
 			prompt: typeof prompt === 'string' ? prompt : '',
-			usage: successUsage(body),
+			usage: successUsage(body, script, (url) => this.emulator.mediaBytes(url)),
 			script,
 			statuses,
 			queryCount: 0,

@@ -88,12 +88,13 @@ async function installN8n(major: N8nMajor, log: (line: string) => void): Promise
 		manifest: manifestDir(pin.nodeManifest),
 		dir: path.join(n8nCacheDir(), `node-${versions.node}`),
 		what: `Node ${versions.node}`,
+		expectedTime: 'about 15 s',
 		log,
-		install: async (dir, env) => {
+		install: async (dir, env, installerLog) => {
 			await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
 				cwd: dir,
 				env,
-				log,
+				log: installerLog,
 			});
 		},
 		check: async (dir) => {
@@ -111,8 +112,10 @@ async function installN8n(major: N8nMajor, log: (line: string) => void): Promise
 		manifest: manifestDir(pin.n8nManifest),
 		dir: path.join(n8nCacheDir(), `n8n-${versions.n8n}`),
 		what: `n8n ${versions.n8n}`,
+		// Measured on a 2-core machine with a cold npm cache: 4–5 minutes, most of it sqlite3's compile.
+		expectedTime: 'about 3–5 minutes',
 		log,
-		install: async (installDir, npmEnvironment) => {
+		install: async (installDir, npmEnvironment, installerLog) => {
 			// npm itself runs on the target Node (first on PATH), so engine checks and install scripts
 			// see the Node that will run n8n; node-gyp builds against its headers (npm_config_nodedir).
 			const env = {
@@ -123,13 +126,13 @@ async function installN8n(major: N8nMajor, log: (line: string) => void): Promise
 			await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
 				cwd: installDir,
 				env,
-				log,
+				log: installerLog,
 			});
 			// Scripts were skipped above: run only those of the native modules n8n needs.
 			await run(
 				'npm',
 				['rebuild', ...NATIVE_MODULES, '--ignore-scripts=false', '--foreground-scripts'],
-				{ cwd: installDir, env, log },
+				{ cwd: installDir, env, log: installerLog },
 			);
 		},
 		check: async (installDir) => {
@@ -169,14 +172,22 @@ export function n8nPackageDir(install: N8nInstall): string {
 /**
  * Copies a committed manifest (package.json + package-lock.json) into `dir` and installs it there,
  * unless a complete install of the same lock is already in place. The marker is written last, so an
- * interrupted install is redone from scratch.
+ * interrupted install is redone from scratch. The installer's own output (hundreds of lines of npm
+ * warnings and compiler output, none of which needs the user) goes to `<dir>.install.log`; `log`
+ * gets a line when it starts, and one when it is done or failed, with that file's path.
  */
 async function installFromManifest(options: {
 	manifest: string;
 	dir: string;
 	what: string;
+	/** How long a first install takes, for the line that announces it. */
+	expectedTime: string;
 	log: (line: string) => void;
-	install: (dir: string, env: NodeJS.ProcessEnv) => Promise<void>;
+	install: (
+		dir: string,
+		env: NodeJS.ProcessEnv,
+		installerLog: (line: string) => void,
+	) => Promise<void>;
 	check: (dir: string) => Promise<void>;
 	extraStamp?: Record<string, string>;
 }): Promise<string> {
@@ -214,14 +225,24 @@ async function installFromManifest(options: {
 			return dir;
 		}
 		const started = Date.now();
-		log(`${what}: installing into ${dir} (takes minutes the first time)`);
-		fs.rmSync(dir, { recursive: true, force: true });
-		fs.mkdirSync(dir, { recursive: true });
-		for (const file of ['package.json', 'package-lock.json']) {
-			fs.copyFileSync(path.join(manifest, file), path.join(dir, file));
+		const logFile = `${dir}.install.log`;
+		log(`${what}: installing, first time only, ${options.expectedTime}…`);
+		log(`  (into ${dir}; the installer's output goes to ${logFile})`);
+		fs.writeFileSync(logFile, `${new Date().toISOString()} installing ${what} into ${dir}\n`);
+		const installerLog = (line: string) => fs.appendFileSync(logFile, `${line}\n`);
+		try {
+			fs.rmSync(dir, { recursive: true, force: true });
+			fs.mkdirSync(dir, { recursive: true });
+			for (const file of ['package.json', 'package-lock.json']) {
+				fs.copyFileSync(path.join(manifest, file), path.join(dir, file));
+			}
+			await options.install(dir, npmEnv(), installerLog);
+			await options.check(dir);
+		} catch (error) {
+			installerLog(String(error instanceof Error ? (error.stack ?? error.message) : error));
+			log(`${what}: the install failed; the installer's output is in ${logFile}`);
+			throw error;
 		}
-		await options.install(dir, npmEnv());
-		await options.check(dir);
 		fs.writeFileSync(
 			markerPath,
 			JSON.stringify({ ...stamp, installedAt: new Date().toISOString() }, null, '\t'),

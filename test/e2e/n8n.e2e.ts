@@ -147,6 +147,8 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 
 	test('every example workflow is covered by a case below, or in queue mode by queue.e2e.ts', () => {
 		expect(loadExamples().map((found) => found.file)).toEqual([
+			// Run by agent.e2e.ts, on 2.x.
+			'agent-makes-a-video.json',
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
