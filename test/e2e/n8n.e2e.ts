@@ -145,6 +145,29 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		},
 	);
 
+	test.each([
+		['a user name and password', (base: string) => base.replace('http://', 'http://user:pw@')],
+		['a query', (base: string) => `${base}?region=cn`],
+	])(
+		"n8n's own credential test fails a custom base URL with %s, asking nothing of it",
+		async (_, url) => {
+			const result = await client.testCredential({
+				...credentials.native,
+				type: 'happyHorseApi',
+				data: {
+					apiKey: emulator.apiKey,
+					endpoint: 'custom',
+					baseUrl: url(emulator.nativeBaseUrl),
+					apiFormat: 'native',
+				},
+			});
+			// The test asks a .invalid name instead (transport/endpoints.ts): n8n reports only the
+			// lookup's code, the node itself says why when the credential is used.
+			expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+			expect(emulator.requests).toHaveLength(0);
+		},
+	);
+
 	test('every example workflow is covered by a case below', () => {
 		expect(loadExamples().map((found) => found.file)).toEqual([
 			'create-now-collect-later.json',

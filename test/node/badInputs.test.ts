@@ -179,6 +179,17 @@ describe('create inputs', () => {
 	});
 });
 
+test('a List Tasks status outside its list is refused before any request', async () => {
+	const { error } = await runNode({
+		credentials: credentialsFor(emulator, 'native'),
+		parameters: { operation: 'listTasks', status: '={{ "DONE" }}' },
+	});
+	expect(error?.message).toBe(
+		'Item 0: Status must be empty (any) or one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN, not "DONE"',
+	);
+	expect(emulator.requests).toHaveLength(0);
+});
+
 describe('a custom base URL that would change where or how the key goes', () => {
 	const cases: Array<[string, (origin: string) => string, string]> = [
 		[

@@ -113,6 +113,26 @@ describe('the key echoed by the server never reaches outputs, errors or logs', (
 	});
 });
 
+test('a connection broken mid-answer leaves no trace of the key in the run', async () => {
+	server.answerWith((_request, res) => {
+		res.socket?.destroy();
+		return undefined;
+	});
+	const result = await runNode({
+		credentials: server.credentials('native', KEY),
+		// Waiting, so the 1 s timeout bounds the retries of the broken reads.
+		parameters: {
+			operation: 'getTask',
+			taskId: TASK_ID,
+			waitForCompletion: true,
+			downloadVideo: false,
+			options: { timeout: 1 },
+		},
+	});
+	expect(result.error?.message).toContain('Could not reach the HappyHorse API');
+	expect(everything(result)).not.toContain(KEY);
+});
+
 describe('statuses and times in shapes the schemas did not expect', () => {
 	test.each([
 		['lowercase succeeded', ['succeeded']],
