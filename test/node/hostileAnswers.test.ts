@@ -161,6 +161,17 @@ describe('statuses and times in shapes the schemas did not expect', () => {
 		expect(queriesSeen()).toBe(statuses.length);
 	});
 
+	test('Get Task reports an unknown status as PENDING at once, after one query', async () => {
+		server.answerWith(() => nativeStatus({ task_id: TASK_ID, task_status: 'QUEUING' }));
+		const { items, error } = await runNode({
+			credentials: server.credentials('native'),
+			parameters: { operation: 'getTask', taskId: TASK_ID },
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toEqual({ taskId: TASK_ID, status: 'PENDING', requestId: 'req-query' });
+		expect(queriesSeen()).toBe(1);
+	});
+
 	test('an unknown status is still waited on until the timeout, naming the task', async () => {
 		script(nativeSubmit, nativeStatus({ task_id: TASK_ID, task_status: 'QUEUING' }));
 		const { error } = await runNode({
