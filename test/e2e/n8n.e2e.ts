@@ -116,6 +116,30 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		expect(await client.loadedNodeTypes()).toContain('n8n-nodes-happyhorse.happyHorse');
 	});
 
+	test.each([
+		['a user name and password', (base: string) => base.replace('http://', 'http://user:pw@')],
+		['a query', (base: string) => `${base}?region=cn`],
+	])(
+		"n8n's own credential test fails a custom base URL with %s, asking nothing of it",
+		async (_, url) => {
+			const result = await client.testCredential({
+				...credentials.native,
+				type: 'happyHorseApi',
+				data: {
+					apiKey: emulator.apiKey,
+					endpoint: 'custom',
+					baseUrl: url(emulator.nativeBaseUrl),
+					apiFormat: 'native',
+				},
+			});
+			// The test asks a .invalid name instead (transport/endpoints.ts). n8n words the failed
+			// lookup itself (2.x "ENOTFOUND", 1.x "The connection cannot be established…"); the
+			// node says why when the credential is used.
+			expect(result.status).toBe('Error');
+			expect(emulator.requests).toHaveLength(0);
+		},
+	);
+
 	test.each(['native', 'anyfast'] as const)(
 		"n8n's own credential test passes a good %s key and fails a bad one",
 		async (family) => {

@@ -97,6 +97,19 @@ function readDate(ctx: IExecuteFunctions, name: string, itemIndex: number): Date
 	return date;
 }
 
+/** The Status filter: any (empty) or one of the list, whatever an expression set. */
+function readStatusFilter(ctx: IExecuteFunctions, itemIndex: number): TaskStatus | undefined {
+	const value: unknown = ctx.getNodeParameter('status', itemIndex, '');
+	if (value === '' || value === null || value === undefined) return undefined;
+	const known = TASK_STATUSES.find((status) => status === value);
+	if (known) return known;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Item ${itemIndex}: Status must be empty (any) or one of ${TASK_STATUSES.join(', ')}, not ${JSON.stringify(value)}`,
+		{ itemIndex },
+	);
+}
+
 /** Lists the account's tasks in a time window, page by page, as one item per task. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -138,7 +151,7 @@ async function listForItem(
 	const limit = returnAll
 		? Infinity
 		: Math.max(1, Number(ctx.getNodeParameter('limit', itemIndex, 50)));
-	const status = (ctx.getNodeParameter('status', itemIndex, '') as TaskStatus | '') || undefined;
+	const status = readStatusFilter(ctx, itemIndex);
 	const chosen = String(ctx.getNodeParameter('model', itemIndex, ALL_HAPPYHORSE_MODELS) ?? '');
 	const allHappyHorse = chosen === ALL_HAPPYHORSE_MODELS;
 	const model = allHappyHorse ? undefined : chosen.trim() || undefined;

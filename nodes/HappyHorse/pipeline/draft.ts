@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { MediaKind } from '../schemas/limits';
 import type { MediaType, ParameterName, TaskKind } from '../schemas/taskKinds';
-import { TASK_KIND_SPECS } from '../schemas/taskKinds';
+import { MEDIA_SOURCES, TASK_KIND_SPECS } from '../schemas/taskKinds';
+import { typeNoun } from '../schemas/taskRequest';
 import type { MediaInput, TaskDraft } from './prepare';
 
 /**
@@ -59,10 +61,16 @@ export function readMediaSource(
 	},
 ): MediaInput {
 	const source = ctx.getNodeParameter(media.sourceParameter, itemIndex, 'url');
+	const sourceField = media.urlField.replace(/ URL$/, ' Source');
 	const { type, role } = media;
-	if (source === 'binary') {
-		const property = ctx.getNodeParameter(media.binaryParameter, itemIndex, 'data') as string;
-		return { type, role, field: media.binaryField, binaryProperty: property };
+	if (checkedSource(ctx, itemIndex, sourceField, source) === 'binary') {
+		const property = ctx.getNodeParameter(media.binaryParameter, itemIndex, 'data');
+		return {
+			type,
+			role,
+			field: media.binaryField,
+			binaryProperty: checkedText(ctx, itemIndex, media.binaryField, property),
+		};
 	}
 	return {
 		type,
@@ -73,9 +81,9 @@ export function readMediaSource(
 }
 
 interface ReferenceImageParameter {
-	source?: string;
-	url?: string;
-	binaryProperty?: string;
+	source?: unknown;
+	url?: unknown;
+	binaryProperty?: unknown;
 }
 
 /** The Reference Images collection, in order: 'Reference Image 1', 'Reference Image 2', … */
@@ -91,8 +99,46 @@ export function readReferenceImages(
 	) as ReferenceImageParameter[];
 	return images.map((image, index) => {
 		const field = `Reference Image ${index + 1}`;
-		return image.source === 'binary'
-			? { type: 'reference_image', role, field, binaryProperty: image.binaryProperty ?? 'image' }
-			: { type: 'reference_image', role, field: `${field} URL`, url: image.url ?? '' };
+		const source = checkedSource(ctx, itemIndex, `${field} Source`, image.source ?? 'url');
+		if (source === 'url') {
+			return { type: 'reference_image', role, field: `${field} URL`, url: image.url ?? '' };
+		}
+		const property = checkedText(ctx, itemIndex, field, image.binaryProperty ?? 'image');
+		return { type: 'reference_image', role, field, binaryProperty: property };
 	});
+}
+
+/**
+ * A source chosen in the UI is one of its list, but an expression can set anything: a value
+ * outside the list is an error of the item, never a silent fall-back to the URL.
+ */
+function checkedSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): (typeof MEDIA_SOURCES)[number] {
+	const known = MEDIA_SOURCES.find((source) => source === value);
+	if (known) return known;
+	const shown = typeof value === 'string' ? JSON.stringify(value) : typeNoun(value);
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Item ${itemIndex}: ${field} must be ${MEDIA_SOURCES.join(' or ')}, not ${shown}`,
+		{ itemIndex },
+	);
+}
+
+/** The name of an input binary field: text, whatever an expression made of it. */
+function checkedText(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
+	if (typeof value === 'string') return value;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Item ${itemIndex}: ${field} must be text, got ${typeNoun(value)}`,
+		{ itemIndex },
+	);
 }

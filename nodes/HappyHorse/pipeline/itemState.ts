@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { TaskSnapshot } from '../schemas/task';
+import { taskIdProblem } from '../schemas/taskId';
+import { typeNoun } from '../schemas/taskRequest';
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -107,14 +109,30 @@ export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-/** An item's Task ID, trimmed; empty is an error that says where the ID comes from. */
+/**
+ * An item's Task ID, trimmed: text (a whole number is taken as its digits) that looks like a
+ * task id (schemas/taskId.ts), so an object, a list or a path never reaches a URL.
+ */
 export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-	if (taskId === '') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Task ID is empty`, {
+	const value: unknown = ctx.getNodeParameter('taskId', itemIndex, '');
+	const refuse = (problem: string, description?: string) =>
+		new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Task ID ${problem}`, {
 			itemIndex,
-			description: 'Map the taskId of a Create Edit Task output, e.g. {{ $json.taskId }}.',
+			description,
 		});
+	let taskId: string;
+	if (typeof value === 'string') taskId = value.trim();
+	else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+		taskId = String(value);
+	} else if (value === undefined || value === null) taskId = '';
+	else throw refuse(`must be text, got ${typeNoun(value)}`);
+	if (taskId === '') {
+		throw refuse(
+			'is empty',
+			'Map the taskId of a Create Edit Task output, e.g. {{ $json.taskId }}.',
+		);
 	}
+	const problem = taskIdProblem(taskId);
+	if (problem) throw refuse(problem, 'Map the taskId field of a Create task output.');
 	return taskId;
 }

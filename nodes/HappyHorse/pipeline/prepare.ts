@@ -8,7 +8,12 @@ import type { MediaKind } from '../schemas/limits';
 import type { MediaType, TaskKind } from '../schemas/taskKinds';
 import { takesMedia } from '../schemas/taskKinds';
 import type { TaskRequest } from '../schemas/taskRequest';
-import { additionalParametersSchema, fieldLabel, taskRequestSchema } from '../schemas/taskRequest';
+import {
+	additionalParametersSchema,
+	fieldLabel,
+	nodeVoice,
+	taskRequestSchema,
+} from '../schemas/taskRequest';
 import type { HappyHorseApi } from '../transport';
 import { UPLOAD_ALTERNATIVE } from '../transport/upload';
 import type { ItemState } from './itemState';
@@ -118,12 +123,17 @@ async function prepareTask(
 		media.push({ type: input.type, url: UPLOAD_PLACEHOLDER });
 	}
 
-	const request = taskRequestSchema(kind, api.mediaRules).safeParse({
-		model: draft.model,
-		input: { prompt: draft.prompt, ...(takesMedia(kind) ? { media } : {}) },
-		parameters: draft.parameters,
+	const request = taskRequestSchema(kind, api.mediaRules).safeParse(
+		{
+			model: draft.model,
+			input: { prompt: draft.prompt, ...(takesMedia(kind) ? { media } : {}) },
+			parameters: draft.parameters,
+		},
+		{ errorMap: nodeVoice },
+	);
+	const additional = additionalParametersSchema(kind).safeParse(draft.additionalParameters, {
+		errorMap: nodeVoice,
 	});
-	const additional = additionalParametersSchema(kind).safeParse(draft.additionalParameters);
 	const mediaFields = draft.media.map((input) => input.field);
 	const problems = [
 		...(request.success ? [] : request.error.issues).map(

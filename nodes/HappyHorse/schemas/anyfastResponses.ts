@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import { apiTimeSchema, lenientText, statusSchema, usageSchema } from './answerFields';
 import type { TaskStatus } from './task';
+import { taskIdSchema } from './taskId';
 
 /** The Anyfast (new-api) gateway's answers (docs/API.md, "Anyfast family"). */
 
@@ -15,40 +17,33 @@ const ANYFAST_STATUS_MAP: Record<string, TaskStatus> = {
 	UNKNOWN: 'UNKNOWN',
 };
 
-const anyfastStatusSchema = z
-	.string()
-	.transform((status) => status.toUpperCase())
-	.pipe(z.enum(Object.keys(ANYFAST_STATUS_MAP) as [string, ...string[]]))
-	.transform((status) => ANYFAST_STATUS_MAP[status]);
-
 export const anyfastSubmitResponseSchema = z
 	.object({
-		id: z.string().optional(),
-		task_id: z.string().optional(),
-		status: z.string().optional(),
+		id: taskIdSchema.optional(),
+		task_id: taskIdSchema.optional(),
+		status: lenientText,
 	})
 	.refine((body) => Boolean(body.task_id || body.id), { message: 'no task_id in the answer' });
 
-const epochSeconds = z.number().nullish();
-
 export const anyfastTaskResponseSchema = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
+	code: lenientText,
+	message: lenientText,
 	data: z.object({
-		task_id: z.string().min(1),
-		status: anyfastStatusSchema,
-		result_url: z.string().nullish(),
-		fail_reason: z.string().nullish(),
-		submit_time: epochSeconds,
-		start_time: epochSeconds,
-		finish_time: epochSeconds,
+		task_id: taskIdSchema,
+		status: statusSchema(ANYFAST_STATUS_MAP),
+		result_url: z.string().nullish().catch(undefined),
+		fail_reason: lenientText,
+		submit_time: apiTimeSchema,
+		start_time: apiTimeSchema,
+		finish_time: apiTimeSchema,
 		data: z
 			.object({
-				output: z.record(z.unknown()).nullish(),
-				usage: z.record(z.unknown()).nullish(),
+				output: z.record(z.unknown()).nullish().catch(undefined),
+				usage: usageSchema,
 			})
 			.passthrough()
-			.nullish(),
+			.nullish()
+			.catch(undefined),
 	}),
 });
 
@@ -56,10 +51,10 @@ export const anyfastTaskResponseSchema = z.object({
 export const anyfastErrorBodySchema = z.union([
 	z.object({
 		error: z.object({
-			message: z.string().optional(),
-			type: z.string().optional(),
-			code: z.union([z.string(), z.number()]).nullish(),
+			message: lenientText,
+			type: lenientText,
+			code: lenientText,
 		}),
 	}),
-	z.object({ code: z.string().optional(), message: z.string().optional() }),
+	z.object({ code: lenientText, message: lenientText }),
 ]);

@@ -113,3 +113,9 @@ export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
 export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
 /** Seconds of output video; video edit has no duration (its output follows the input). */
 export const DURATION_SECONDS = { min: 3, max: 15 } as const;
+
+/**
+ * The most the node reads of one API answer (JSON of a few kB: a task, a page of the list, an
+ * upload policy); a larger one is refused without being read whole.
+ */
+export const API_ANSWER_MAX_BYTES = 1 * MIB;

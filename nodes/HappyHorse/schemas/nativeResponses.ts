@@ -1,40 +1,51 @@
 import { z } from 'zod';
 
+import { apiTimeSchema, lenientText, statusSchema, usageSchema } from './answerFields';
 import type { TaskStatus } from './task';
+import { taskIdSchema } from './taskId';
 
 /**
  * DashScope's answers (docs/API.md, "Native family"). Extra fields are tolerated everywhere;
  * only what the node reads is described.
  */
 
+/** DashScope's statuses; the SDK's SUSPENDED is a task not started (docs/API.md, "Statuses"). */
+const NATIVE_STATUSES: Record<string, TaskStatus> = {
+	PENDING: 'PENDING',
+	SUSPENDED: 'PENDING',
+	RUNNING: 'RUNNING',
+	SUCCEEDED: 'SUCCEEDED',
+	FAILED: 'FAILED',
+	CANCELED: 'CANCELED',
+	UNKNOWN: 'UNKNOWN',
+};
+
+const nativeStatusSchema = statusSchema(NATIVE_STATUSES);
+
 export const nativeSubmitResponseSchema = z.object({
 	output: z.object({
-		task_id: z.string().min(1),
-		task_status: z.string(),
+		task_id: taskIdSchema,
+		task_status: nativeStatusSchema.catch('PENDING'),
 	}),
-	request_id: z.string().optional(),
+	request_id: lenientText,
 });
-
-export const nativeStatusSchema = z
-	.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN', 'SUSPENDED'])
-	.transform((status): TaskStatus => (status === 'SUSPENDED' ? 'PENDING' : status));
 
 export const nativeTaskResponseSchema = z.object({
-	request_id: z.string().optional(),
+	request_id: lenientText,
 	output: z.object({
-		task_id: z.string().min(1),
+		task_id: taskIdSchema,
 		task_status: nativeStatusSchema,
-		submit_time: z.string().optional(),
-		scheduled_time: z.string().optional(),
-		end_time: z.string().optional(),
-		video_url: z.string().optional(),
-		code: z.string().optional(),
-		message: z.string().optional(),
+		submit_time: apiTimeSchema,
+		scheduled_time: apiTimeSchema,
+		end_time: apiTimeSchema,
+		video_url: z.string().nullish().catch(undefined),
+		code: lenientText,
+		message: lenientText,
 	}),
-	usage: z.record(z.unknown()).optional(),
+	usage: usageSchema,
 });
 
-export const nativeCancelResponseSchema = z.object({ request_id: z.string().optional() });
+export const nativeCancelResponseSchema = z.object({ request_id: lenientText });
 
 export const nativeListResponseSchema = z.object({
 	total: z.coerce.number().optional(),
@@ -43,12 +54,12 @@ export const nativeListResponseSchema = z.object({
 		.array(
 			z
 				.object({
-					task_id: z.string(),
-					status: z.string().optional(),
-					task_status: z.string().optional(),
-					model_name: z.string().optional(),
-					gmt_create: z.string().optional(),
-					gmt_modified: z.string().optional(),
+					task_id: taskIdSchema,
+					status: nativeStatusSchema.optional(),
+					task_status: nativeStatusSchema.optional(),
+					model_name: lenientText,
+					gmt_create: apiTimeSchema,
+					gmt_modified: apiTimeSchema,
 				})
 				.passthrough(),
 		)
@@ -56,7 +67,7 @@ export const nativeListResponseSchema = z.object({
 });
 
 export const nativeErrorBodySchema = z.object({
-	code: z.string().optional(),
-	message: z.string().optional(),
-	request_id: z.string().optional(),
+	code: lenientText,
+	message: lenientText,
+	request_id: lenientText,
 });

@@ -8,6 +8,9 @@ import type { MediaKind } from './limits';
 const TASK_KINDS = ['videoEdit', 'textToVideo', 'imageToVideo', 'referenceToVideo'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** Where an operation takes a picture or a video from: Video Source, Image Source, Source. */
+export const MEDIA_SOURCES = ['url', 'binary'] as const;
+
 /** The entry types of `input.media`. */
 export type MediaType = 'video' | 'reference_image' | 'first_frame';
 

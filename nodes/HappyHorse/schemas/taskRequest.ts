@@ -26,6 +26,60 @@ export interface TaskRequest {
 
 const HAN = /\p{Script=Han}/u;
 
+/**
+ * What a prompt may hold and still say nothing: white space, including the zero-width and other
+ * Unicode spaces an expression or a copied text can carry (String.trim() keeps the zero-width ones).
+ */
+const INVISIBLE = /[\s\u180E\u200B-\u200D\u2060\uFEFF]/gu;
+
+function isBlank(text: string): boolean {
+	return text.replace(INVISIBLE, '') === '';
+}
+
+/** How messages name a value's type: "got an object", "got a number". */
+const TYPE_NOUNS: Record<string, string> = {
+	object: 'an object',
+	array: 'an array',
+	number: 'a number',
+	nan: 'a number',
+	integer: 'a number',
+	float: 'a number',
+	bigint: 'a number',
+	boolean: 'true or false',
+	string: 'text',
+	null: 'nothing',
+	undefined: 'nothing',
+	date: 'a date',
+	function: 'a function',
+};
+
+/** The type of a value as a message names it: 'an object', 'an array', 'a number'. */
+export function typeNoun(value: unknown): string {
+	const type = z.getParsedType(value);
+	return TYPE_NOUNS[type] ?? type;
+}
+
+/**
+ * zod's messages in the node's voice, after the field's name: "Video URL must be text, got an
+ * object", not "Video URL Expected string, received object". Schemas with messages of their
+ * own keep them.
+ */
+export const nodeVoice: z.ZodErrorMap = (issue, context) => {
+	// A schema's own message (oneOf, wholeNumber) stands; only zod's defaults are rewritten.
+	if (context.defaultError !== z.defaultErrorMap(issue, context).message) {
+		return { message: context.defaultError };
+	}
+	if (issue.code === z.ZodIssueCode.invalid_type) {
+		if (issue.received === 'undefined') return { message: 'is missing' };
+		const expected = TYPE_NOUNS[issue.expected] ?? issue.expected;
+		return { message: `must be ${expected}, got ${TYPE_NOUNS[issue.received] ?? issue.received}` };
+	}
+	if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+		return { message: `has fields this operation does not take: ${issue.keys.join(', ')}` };
+	}
+	return { message: context.defaultError };
+};
+
 /** The prompt's length as the API counts it: a Chinese character counts 2. */
 function promptWeight(prompt: string): number {
 	let weight = 0;
@@ -81,18 +135,22 @@ function promptSchema(kind: TaskKind) {
 			? 'describe the edit, e.g. "replace the background with a beach at sunset"'
 			: 'describe the video, e.g. "a red fox running through snow at dawn"';
 	return z
-		.string({ invalid_type_error: 'must be text' })
-		.trim()
-		.min(required ? 1 : 0, `is empty: ${example}`)
-		.superRefine((prompt, context) => {
-			const weight = promptWeight(prompt);
-			if (weight > PROMPT_WEIGHT_LIMIT) {
-				context.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `is too long: ${weight} of ${PROMPT_WEIGHT_LIMIT} allowed (a Chinese character counts 2)`,
-				});
-			}
-		});
+		.string()
+		.transform((text) => (isBlank(text) ? '' : text.trim()))
+		.pipe(
+			z
+				.string()
+				.min(required ? 1 : 0, `is empty: ${example}`)
+				.superRefine((prompt, context) => {
+					const weight = promptWeight(prompt);
+					if (weight > PROMPT_WEIGHT_LIMIT) {
+						context.addIssue({
+							code: z.ZodIssueCode.custom,
+							message: `is too long: ${weight} of ${PROMPT_WEIGHT_LIMIT} allowed (a Chinese character counts 2)`,
+						});
+					}
+				}),
+		);
 }
 
 function countText(min: number, max: number): string {
@@ -139,7 +197,7 @@ export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const prompt = promptSchema(kind);
 	return z
 		.object({
-			model: z.string({ invalid_type_error: 'must be text' }).trim().min(1, 'is empty'),
+			model: z.string().trim().min(1, 'is empty'),
 			input: z
 				.object({
 					// An optional prompt is sent only when given: an empty one is left out.

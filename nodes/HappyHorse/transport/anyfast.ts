@@ -1,4 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiError } from './apiErrors';
@@ -11,14 +10,10 @@ import { taskNoun } from '../schemas/taskKinds';
 import type { TaskRequest } from '../schemas/taskRequest';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
-import { failureOfStatus, parseResponse, tryParseJson } from './request';
+import { assertSameTask, failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure } from './retry';
 import type { FamilyRules, SubmittedTask, TaskListPage, TaskSnapshot } from '../schemas/task';
 import type { HappyHorseApi } from './types';
-
-function epochToIso(seconds: number | null | undefined): string | undefined {
-	return seconds ? new Date(seconds * 1000).toISOString() : undefined;
-}
 
 function stringField(record: Record<string, unknown> | null | undefined, key: string) {
 	const value = record?.[key];
@@ -136,6 +131,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 		this.throwIfError(response, `Reading task ${taskId}`, itemIndex);
 		const what = `the status query of task ${taskId}`;
 		const { data } = parseResponse(this.ctx, anyfastTaskResponseSchema, response, what, itemIndex);
+		assertSameTask(this.ctx, taskId, data.task_id, itemIndex);
 		const output = data.data?.output;
 		const failed = data.status === 'FAILED';
 		return {
@@ -146,12 +142,12 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 				data.status === 'SUCCEEDED'
 					? data.result_url || stringField(output, 'video_url')
 					: undefined,
-			usage: (data.data?.usage ?? undefined) as IDataObject | undefined,
+			usage: data.data?.usage,
 			errorCode: failed ? (stringField(output, 'code') ?? 'FAILURE') : undefined,
 			errorMessage: failed ? data.fail_reason || stringField(output, 'message') : undefined,
-			submittedAt: epochToIso(data.submit_time),
-			startedAt: epochToIso(data.start_time),
-			finishedAt: epochToIso(data.finish_time),
+			submittedAt: data.submit_time,
+			startedAt: data.start_time,
+			finishedAt: data.finish_time,
 		};
 	}
 
@@ -173,7 +169,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 		const code = this.errorCode(response);
 		const error = apiError(
 			this.ctx,
-			{ httpStatus: response.statusCode, code, message },
+			{ httpStatus: response.statusCode, code, message, location: response.headers.location },
 			action,
 			itemIndex,
 		);

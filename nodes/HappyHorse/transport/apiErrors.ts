@@ -11,6 +11,8 @@ export interface ApiErrorDetails {
 	code?: string;
 	message?: string;
 	requestId?: string;
+	/** A redirect's Location header, as the server sent it. */
+	location?: unknown;
 }
 
 /** What to do about the common codes, matched on the code's start (Throttling.RateQuota → Throttling). */
@@ -83,8 +85,11 @@ export function apiError(
 	action: string,
 	itemIndex: number,
 ): NodeApiError {
-	const what = [details.code, details.message].filter(Boolean).join(': ') || 'no details given';
-	const advice = adviceFor(details);
+	const redirect = redirectOf(details);
+	const what =
+		redirect?.what ??
+		([details.code, details.message].filter(Boolean).join(': ') || 'no details given');
+	const advice = redirect?.advice ?? adviceFor(details);
 	const description = [advice, details.requestId ? `Request ID: ${details.requestId}` : undefined]
 		.filter(Boolean)
 		.join(' ');
@@ -106,4 +111,23 @@ export function apiError(
 	error.context.apiErrorCode = details.code;
 	error.context.requestId = details.requestId;
 	return error;
+}
+
+/**
+ * A 3xx from the API: redirects are never followed for API calls, so the key goes only to the
+ * configured endpoint; the answer is reported as what it is, with where it pointed.
+ */
+function redirectOf(details: ApiErrorDetails): { what: string; advice: string } | undefined {
+	if (details.httpStatus < 300 || details.httpStatus >= 400) return undefined;
+	let host: string | undefined;
+	try {
+		if (typeof details.location === 'string') host = new URL(details.location).host;
+	} catch {
+		// A relative or broken Location: the redirect is still named, without a host.
+	}
+	return {
+		what: host ? `the API redirected to ${host}` : 'the API answered with a redirect',
+		advice:
+			"Redirects are not followed for API calls, so the API key goes only to the credential's endpoint. Check the credential's Base URL: it may need https:// instead of http://, another host, or the path the server redirects to.",
+	};
 }

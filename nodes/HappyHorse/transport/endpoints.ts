@@ -70,6 +70,32 @@ function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
+/**
+ * Why a custom base URL cannot be used, or undefined when it can. User info would make the HTTP
+ * library replace the Bearer key with Basic auth on every call; a query or a fragment would end
+ * up in front of the API's paths. The key goes to a plain http(s) base URL only.
+ */
+export function baseUrlProblem(baseUrl: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		url = new URL('invalid:');
+	}
+	if (
+		!/^https?:\/\/[^/]/.test(baseUrl) ||
+		(url.protocol !== 'http:' && url.protocol !== 'https:')
+	) {
+		return 'is not an http(s) URL';
+	}
+	if (url.username || url.password || /^[a-z]+:\/\/[^\\/?#]*@/i.test(baseUrl)) {
+		return 'may not hold a user name or password';
+	}
+	if (baseUrl.includes('?')) return 'may not hold a query (?…)';
+	if (baseUrl.includes('#')) return 'may not hold a fragment (#…)';
+	return undefined;
+}
+
 export function resolveEndpoint(credentials: CredentialEndpointFields): ResolvedEndpoint {
 	const endpoint = (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
 	if (endpoint === 'custom') {
@@ -103,11 +129,22 @@ function endpointTernary(
 const customFamily = "($credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native')";
 const familyExpression = endpointTernary((endpoint) => endpoint.family, customFamily);
 
+/**
+ * Where the credential test of a custom base URL that baseUrlProblem refuses goes instead: a
+ * name under `.invalid`, which never resolves (RFC 2606), so the test fails, the key goes
+ * nowhere, and the name says why. The node itself refuses the URL with a clear message.
+ */
+const REFUSED_BASE_URL_PROBE =
+	'https://the-base-url-may-not-hold-a-user-name-a-query-or-a-fragment.invalid';
+
+const customBaseUrl = "($credentials.baseUrl || '').trim()";
+
 /** `baseURL` of the credential test: the variant's base URL, or the custom one without a trailing slash. */
 export const credentialTestBaseUrlExpression = `={{ ${endpointTernary(
 	(endpoint) => endpoint.baseUrl,
-	// n8n's expression sandbox has no String(): coerce with || instead.
-	"($credentials.baseUrl || '').trim().replace(/\\/+$/, '')",
+	// n8n's expression sandbox has no String(): coerce with || instead. The test mirrors
+	// baseUrlProblem's user info, query and fragment rules.
+	`(/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@|[?#]/i.test(${customBaseUrl}) ? '${REFUSED_BASE_URL_PROBE}' : ${customBaseUrl}.replace(/\\/+$/, ''))`,
 )} }}`;
 
 /** `url` of the credential test: a free, authenticated read on each family. */

@@ -2,11 +2,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AnyfastApi } from './anyfast';
-import { resolveEndpoint } from './endpoints';
+import { baseUrlProblem, resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
 import type { ApiLimiters } from './client';
 import { RATE_WINDOW_MS, RateLimiter } from './rateLimiter';
 import { CREDENTIAL_TYPE } from './request';
+import { prepareRedaction } from './secrets';
 import type { HappyHorseApi } from './types';
 
 export type { HappyHorseApi, UploadSource } from './types';
@@ -14,14 +15,18 @@ export type { HappyHorseApi, UploadSource } from './types';
 /** The API client for the node's credential: the only place that picks a family. */
 export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHorseApi> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	await prepareRedaction(ctx, async () => credentials.apiKey);
 	const { baseUrl, family, uploads } = resolveEndpoint(credentials);
-	if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+	const problem = baseUrlProblem(baseUrl);
+	if (problem) {
+		// A URL with user info is not quoted: its password would be in the message.
+		const quoted = problem === 'is not an http(s) URL' ? ` "${baseUrl}"` : '';
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The HappyHorse credential's Base URL "${baseUrl}" is not an http(s) URL`,
+			`The HappyHorse credential's Base URL${quoted} ${problem}`,
 			{
 				description:
-					'Open the credential and give a base URL such as https://dashscope.aliyuncs.com/api/v1.',
+					'Open the credential and give a plain base URL such as https://dashscope.aliyuncs.com/api/v1: the API key is sent as a Bearer header, so the URL needs no user name, no password, no query and no fragment.',
 			},
 		);
 	}

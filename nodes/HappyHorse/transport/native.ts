@@ -5,7 +5,6 @@ import {
 	nativeCancelResponseSchema,
 	nativeErrorBodySchema,
 	nativeListResponseSchema,
-	nativeStatusSchema,
 	nativeSubmitResponseSchema,
 	nativeTaskResponseSchema,
 } from '../schemas/nativeResponses';
@@ -14,7 +13,7 @@ import type { TaskRequest } from '../schemas/taskRequest';
 import type { ApiLimiters } from './client';
 import { ApiClientBase } from './client';
 import type { RawResponse } from './request';
-import { failureOfStatus, parseResponse, tryParseJson } from './request';
+import { assertSameTask, failureOfStatus, parseResponse, tryParseJson } from './request';
 import { markFailure, withRetries } from './retry';
 import type {
 	FamilyRules,
@@ -26,15 +25,6 @@ import type {
 import type { FileUploads, HappyHorseApi, UploadSource } from './types';
 import { uploadPolicySchema } from '../schemas/uploadPolicy';
 import { postToUploadHost } from './upload';
-
-/** DashScope reports wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
-function beijingTimeToIso(value: string | undefined): string | undefined {
-	if (!value) return undefined;
-	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value.trim());
-	if (!match) return value;
-	const date = new Date(`${match[1]}T${match[2]}+08:00`);
-	return Number.isNaN(date.getTime()) ? value : date.toISOString();
-}
 
 /** The list call's time format: YYYYMMDDhhmmss in Beijing time. */
 function toBeijingCompact(date: Date): string {
@@ -138,7 +128,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					);
 					return {
 						taskId: body.output.task_id,
-						status: nativeStatusSchema.catch('PENDING').parse(body.output.task_status),
+						status: body.output.task_status,
 						requestId: body.request_id,
 					};
 				},
@@ -159,17 +149,18 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					const what = `the status query of task ${taskId}`;
 					const body = parseResponse(this.ctx, nativeTaskResponseSchema, response, what, itemIndex);
 					const { output } = body;
+					assertSameTask(this.ctx, taskId, output.task_id, itemIndex);
 					return {
 						taskId: output.task_id,
 						status: output.task_status,
-						videoUrl: output.video_url,
-						usage: body.usage as IDataObject | undefined,
+						videoUrl: output.video_url ?? undefined,
+						usage: body.usage,
 						errorCode: output.code,
 						errorMessage: output.message,
 						requestId: body.request_id,
-						submittedAt: beijingTimeToIso(output.submit_time),
-						startedAt: beijingTimeToIso(output.scheduled_time),
-						finishedAt: beijingTimeToIso(output.end_time),
+						submittedAt: output.submit_time,
+						startedAt: output.scheduled_time,
+						finishedAt: output.end_time,
 					};
 				},
 			},
@@ -232,13 +223,12 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 					);
 					const tasks = (body.data ?? []).map(
 						({ task_id, status, task_status, model_name, gmt_create, gmt_modified, ...rest }) => {
-							const parsed = nativeStatusSchema.safeParse(status ?? task_status);
 							const task: IDataObject = {
 								taskId: task_id,
-								status: parsed.success ? parsed.data : (status ?? task_status ?? null),
+								status: status ?? task_status ?? null,
 								model: model_name,
-								submittedAt: beijingTimeToIso(gmt_create),
-								updatedAt: beijingTimeToIso(gmt_modified),
+								submittedAt: gmt_create,
+								updatedAt: gmt_modified,
 								...(rest as IDataObject),
 							};
 							for (const key of Object.keys(task)) if (task[key] === undefined) delete task[key];
@@ -267,6 +257,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 				code: body.code,
 				message: body.message ?? (parsed.success ? undefined : response.body.slice(0, 300)),
 				requestId: body.request_id,
+				location: response.headers.location,
 			},
 			action,
 			itemIndex,

@@ -9,8 +9,11 @@ import { NodeApiError } from 'n8n-workflow';
 import { ExecutionStoppedError } from './executionStopped';
 import type { z } from 'zod';
 
+import { API_ANSWER_MAX_BYTES, MIB } from '../schemas/limits';
+import { quoteShort } from '../schemas/taskId';
 import type { FailureKind } from './retry';
 import { markFailure, parseRetryAfter } from './retry';
+import { prepareRedaction, redactSecrets } from './secrets';
 
 export const CREDENTIAL_TYPE = 'happyHorseApi';
 
@@ -35,13 +38,18 @@ export interface ApiRequest {
 /**
  * Sends one authenticated call and hands back status, headers and the raw text, whatever the
  * status: each family reads its own error bodies. Redirects are not followed, so the API key
- * can never travel to a host other than the configured endpoint.
+ * can never travel to a host other than the configured endpoint. Every answer passes through
+ * here: its text is bounded in size and has the API key taken out, whatever the server echoes.
  */
 export async function sendApiRequest(
 	ctx: IExecuteFunctions,
 	request: ApiRequest,
 	itemIndex: number,
 ): Promise<RawResponse> {
+	await prepareRedaction(
+		ctx,
+		async () => (await ctx.getCredentials<{ apiKey?: unknown }>(CREDENTIAL_TYPE)).apiKey,
+	);
 	const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
 	const signal = request.signal === null ? undefined : ctx.getExecutionCancelSignal?.();
 	if (request.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -51,7 +59,8 @@ export async function sendApiRequest(
 		headers,
 		body: request.body === undefined ? undefined : JSON.stringify(request.body),
 		json: false,
-		encoding: 'text',
+		// A stream, so an answer larger than the limit is refused without being read whole.
+		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
@@ -67,14 +76,68 @@ export async function sendApiRequest(
 			body: unknown;
 			headers?: Record<string, unknown>;
 		};
-		return toRawResponse(response);
+		const text = await readBounded(response.body, response.headers ?? {});
+		if (text !== undefined) return toRawResponse(ctx, response, text);
 	} catch (cause) {
 		failure = cause;
 	}
 	// Outside the catch block: n8n's scanner wants only n8n errors thrown from one.
-	throw signal?.aborted
-		? new ExecutionStoppedError()
+	if (signal?.aborted) throw new ExecutionStoppedError();
+	throw failure === undefined
+		? tooLargeError(ctx, request, itemIndex)
 		: networkError(ctx, request, failure, itemIndex);
+}
+
+type ByteStream = AsyncIterable<Buffer | string> & { destroy?: () => void };
+
+function isByteStream(body: unknown): body is ByteStream {
+	return typeof (body as ByteStream | undefined)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The answer's text, or undefined when it is larger than API_ANSWER_MAX_BYTES: refused on its
+ * Content-Length, or as soon as the counted bytes pass the limit, the rest never read.
+ */
+async function readBounded(
+	body: unknown,
+	headers: Record<string, unknown>,
+): Promise<string | undefined> {
+	if (!isByteStream(body)) return bodyAsText(body);
+	if (Number(headers['content-length']) > API_ANSWER_MAX_BYTES) {
+		body.destroy?.();
+		return undefined;
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body) {
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += bytes.length;
+		if (size > API_ANSWER_MAX_BYTES) {
+			body.destroy?.();
+			return undefined;
+		}
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLargeError(
+	ctx: IExecuteFunctions,
+	request: Pick<ApiRequest, 'method' | 'url'>,
+	itemIndex: number,
+): NodeApiError {
+	const limit = `${API_ANSWER_MAX_BYTES / MIB} MB`;
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ tooLarge: true, limitBytes: API_ANSWER_MAX_BYTES },
+		{
+			message: `The HappyHorse API gave an answer too large to read`,
+			description: `${request.method} ${pathOf(request.url)} answered with more than ${limit}, larger than the ${limit} the node reads from an API answer (HappyHorse answers are a few kB); the rest was not read. A proxy or a wrong base URL in the credential often causes this.`,
+			itemIndex,
+		},
+	);
+	// The same call would bring the same answer: it is not repeated.
+	return markFailure(error, { kind: 'untrusted' });
 }
 
 /**
@@ -90,16 +153,16 @@ async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions
 	});
 }
 
-function toRawResponse(response: {
-	statusCode: number;
-	body: unknown;
-	headers?: Record<string, unknown>;
-}): RawResponse {
-	return {
-		statusCode: response.statusCode,
-		body: bodyAsText(response.body),
-		headers: response.headers ?? {},
-	};
+function toRawResponse(
+	ctx: IExecuteFunctions,
+	response: { statusCode: number; headers?: Record<string, unknown> },
+	text: string,
+): RawResponse {
+	const headers: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(response.headers ?? {})) {
+		headers[name] = typeof value === 'string' ? redactSecrets(ctx, value) : value;
+	}
+	return { statusCode: response.statusCode, body: redactSecrets(ctx, text), headers };
 }
 
 function bodyAsText(body: unknown): string {
@@ -128,7 +191,7 @@ export function networkError(
 		cause?: { code?: string; message?: string };
 	};
 	const code = wrapped.cause?.code ?? wrapped.code ?? wrapped.httpCode ?? 'NETWORK_ERROR';
-	const detail = wrapped.cause?.message ?? wrapped.message ?? String(cause);
+	const detail = redactSecrets(ctx, wrapped.cause?.message ?? wrapped.message ?? String(cause));
 	// In words: n8n replaces a message that contains a socket code with its own generic text.
 	const problem = NETWORK_PROBLEMS[code] ?? 'the request failed';
 	const error = new NodeApiError(ctx.getNode(), { networkError: code, detail } as JsonObject, {
@@ -226,7 +289,37 @@ export function parseResponse<T extends z.ZodTypeAny>(
 			itemIndex,
 		},
 	);
-	throw markFailure(error, { kind: 'malformed' });
+	// An odd task id (schemas/taskId.ts) would come back the same: such an answer is not asked again.
+	const untrusted = !parsed.success && parsed.error.issues.some(isUntrustedIssue);
+	throw markFailure(error, { kind: untrusted ? 'untrusted' : 'malformed' });
+}
+
+function isUntrustedIssue(issue: z.ZodIssue): boolean {
+	return issue.code === 'custom' && (issue.params as { untrusted?: boolean })?.untrusted === true;
+}
+
+/**
+ * A status answer about another task than the one asked for: a proxy that mixed answers up.
+ * Taking it would replace the task, which would then be lost; the error names the one asked for.
+ */
+export function assertSameTask(
+	ctx: IExecuteFunctions,
+	asked: string,
+	answered: string,
+	itemIndex: number,
+): void {
+	if (answered === asked) return;
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ taskId: asked, answeredTaskId: answered },
+		{
+			message: `The HappyHorse API answered the status query of task ${asked} about another task`,
+			description: `The answer was about task ${quoteShort(answered)}, so it was not used. Task ${asked} may still be running: collect it later with Get Task. A caching proxy in front of the API can cause this.`,
+			itemIndex,
+		},
+	);
+	error.context.taskId = asked;
+	throw markFailure(error, { kind: 'untrusted' });
 }
 
 /** How an error status bears on retrying: 429 and Throttling* are refusals, 5xx is unknown. */

@@ -9,9 +9,12 @@ import { pause } from './pause';
  * - `unsent`: the connection was never made (refused, DNS): nothing reached the API;
  * - `server`: a 5xx: the API may or may not have acted;
  * - `ambiguous`: the connection broke or timed out after the request went out;
- * - `malformed`: a success status with a body of the wrong shape.
+ * - `malformed`: a success status with a body of the wrong shape;
+ * - `untrusted`: an answer the node refuses (an odd task id, another task's status, too many
+ *   bytes): the same call would bring it again, so it is not repeated.
  */
-export type FailureKind = 'throttled' | 'unsent' | 'server' | 'ambiguous' | 'malformed';
+export type FailureKind =
+	'throttled' | 'unsent' | 'server' | 'ambiguous' | 'malformed' | 'untrusted';
 
 /** Reads may be repeated freely; a submit or a cancel only where the API provably did nothing. */
 export type CallKind = 'read' | 'write';

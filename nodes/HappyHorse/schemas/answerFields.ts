@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+import type { TaskStatus } from './task';
+
+/**
+ * Fields both families answer in more than one shape, read leniently: a task that succeeded
+ * (and was billed) must never fail over the shape of a time or the case of a status.
+ */
+
+/**
+ * A status in any case; one the node does not know (`QUEUING`) is a task not finished yet:
+ * PENDING, so the wait goes on until the item's timeout, and a stop still tries to cancel it
+ * (a cancel of a task that has started is refused, harmlessly). docs/API.md, "Statuses".
+ */
+export function statusSchema(known: Readonly<Record<string, TaskStatus>>) {
+	return z
+		.string()
+		.transform((status): TaskStatus => known[status.trim().toUpperCase()] ?? 'PENDING');
+}
+
+/** Epoch numbers up to this are seconds, above it milliseconds (1e11 s is the year 5138). */
+const LARGEST_EPOCH_SECONDS = 1e11;
+
+function epochToIso(value: number): string | undefined {
+	if (!Number.isFinite(value) || value <= 0) return undefined;
+	const date = new Date(value > LARGEST_EPOCH_SECONDS ? value : value * 1000);
+	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** DashScope's wall-clock time in Beijing (UTC+8) without a zone: "2026-04-26 14:13:14.373". */
+const BEIJING_WALL_CLOCK = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+
+function textToIso(text: string): string | undefined {
+	const value = text.trim();
+	if (value === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) return epochToIso(Number(value));
+	const wallClock = BEIJING_WALL_CLOCK.exec(value);
+	const date = new Date(wallClock ? `${wallClock[1]}T${wallClock[2]}+08:00` : value);
+	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * A point in time as either family writes it (Beijing wall-clock text, epoch seconds or
+ * milliseconds, as a number or as text), in ISO 8601 UTC; anything else is left out.
+ */
+export const apiTimeSchema = z
+	.union([z.number(), z.string()])
+	.nullish()
+	.catch(undefined)
+	.transform((value) =>
+		value === null || value === undefined
+			? undefined
+			: typeof value === 'number'
+				? epochToIso(value)
+				: textToIso(value),
+	);
+
+/**
+ * The usage fields the node copies into its output (docs/API.md, "Query"): billing figures,
+ * the same on both families (Anyfast passes DashScope's usage on). Nothing else of an answer's
+ * `usage` is copied, so a server cannot fill outputs with what it likes.
+ */
+const USAGE_FIELDS = [
+	'duration',
+	'input_video_duration',
+	'output_video_duration',
+	'video_count',
+	'SR',
+] as const;
+
+const usageFigure = z.union([z.number(), z.string().max(32)]);
+
+export const usageSchema = z
+	.record(z.unknown())
+	.nullish()
+	.catch(undefined)
+	.transform((usage) => {
+		if (!usage) return undefined;
+		const known: Record<string, number | string> = {};
+		for (const field of USAGE_FIELDS) {
+			const figure = usageFigure.safeParse(usage[field]);
+			if (figure.success) known[field] = figure.data;
+		}
+		return Object.keys(known).length > 0 ? known : undefined;
+	});
+
+/** An optional text field that some servers send as a number (an error code). */
+export const lenientText = z
+	.union([z.string(), z.number()])
+	.nullish()
+	.catch(undefined)
+	.transform((value) => (value === null || value === undefined ? undefined : String(value)));
