@@ -113,3 +113,11 @@ export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
 export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
 /** Seconds of output video; video edit has no duration (its output follows the input). */
 export const DURATION_SECONDS = { min: 3, max: 15 } as const;
+
+/**
+ * The node's own cap on a result download (Options → Max Video Size (MB)), not the API's: a
+ * HappyHorse result is tens of MB (15 s of 1080P H.264), and n8n 2.x's `database` binary mode
+ * refuses files over 512 MiB, while in the default mode a result sits in memory twice (buffer
+ * and base64). 256 MB leaves results ten times their usual size room and stays far from both.
+ */
+export const DEFAULT_MAX_VIDEO_SIZE_MB = 256;
