@@ -44,6 +44,10 @@ export interface ItemState {
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;
+	/** Its task was created by this execution's submit (not read from a Task ID). */
+	createdHere?: boolean;
+	/** The stop came while its submit was under way: a task may exist that the node never saw. */
+	stoppedDuringSubmit?: boolean;
 	/** Set once the item has failed; later stages skip it. */
 	error?: Error;
 }

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { SubmittedTask } from '../schemas/task';
 import type { HappyHorseApi } from '../transport';
+import { ExecutionStoppedError } from '../transport/executionStopped';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
@@ -29,15 +31,27 @@ export async function submitTasks(
 	prepared: Map<ItemState, PreparedTask>,
 ): Promise<void> {
 	const failFast = !ctx.continueOnFail();
+	const signal = ctx.getExecutionCancelSignal?.();
 	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
-		if (failFast && states.some((other) => other.error)) return;
+		if (signal?.aborted || (failFast && states.some((other) => other.error))) return;
+		let submitting = false;
 		try {
 			const request = await uploadFiles(ctx, api.uploads, prepared.get(state)!);
 			// The retry budget starts after the uploads: a long upload does not eat into it.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
-			startWaiting(state, await api.submitTask(request, state.itemIndex, deadline));
+			submitting = true;
+			handOver(state, await api.submitTask(request, state.itemIndex, deadline));
 		} catch (error) {
+			// A stop while the submit was on the wire: the API may have created the task.
+			state.stoppedDuringSubmit =
+				submitting && error instanceof ExecutionStoppedError && !error.duringPause;
 			state.error = asNodeError(ctx, error, state.itemIndex);
 		}
 	});
+}
+
+/** A created task goes to the wait stage; a stop later cancels it while it may be PENDING. */
+function handOver(state: ItemState, task: SubmittedTask): void {
+	state.createdHere = true;
+	startWaiting(state, task);
 }
