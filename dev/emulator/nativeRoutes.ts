@@ -43,7 +43,7 @@ export function handleNativeSubmit(
 		return;
 	}
 	sendJson(res, 200, {
-		output: { task_id: task.id, task_status: 'PENDING' },
+		output: { task_id: task.id, task_status: task.script.submitStatus ?? 'PENDING' },
 		request_id: randomUUID(),
 	});
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { SubmittedTask } from '../schemas/task';
+import { FINAL_STATUSES } from '../schemas/task';
 import type { HappyHorseApi } from '../transport';
 import { ExecutionStoppedError } from '../transport/executionStopped';
 import { mapWithConcurrency } from './concurrency';
@@ -8,6 +9,7 @@ import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import { startWaiting } from './poll';
 import type { PreparedTask } from './prepare';
+import { taskEndedError } from './taskErrors';
 import { uploadFiles } from './upload';
 
 /**
@@ -40,7 +42,7 @@ export async function submitTasks(
 			// The retry budget starts after the uploads: a long upload does not eat into it.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
 			submitting = true;
-			handOver(state, await api.submitTask(request, state.itemIndex, deadline));
+			handOver(ctx, state, await api.submitTask(request, state.itemIndex, deadline));
 		} catch (error) {
 			// A stop while the submit was on the wire: the API may have created the task.
 			state.stoppedDuringSubmit =
@@ -50,8 +52,20 @@ export async function submitTasks(
 	});
 }
 
-/** A created task goes to the wait stage; a stop later cancels it while it may be PENDING. */
-function handOver(state: ItemState, task: SubmittedTask): void {
+/**
+ * A created task goes to the wait stage. A submit may already report a final status (a gateway
+ * that ran the task at once): an item that waits takes it as a query saying so, an error of the
+ * item for FAILED / CANCELED / UNKNOWN, and a query for the video URL of a SUCCEEDED one, which
+ * the submit answer does not carry. An item that does not wait outputs the status as reported.
+ */
+function handOver(ctx: IExecuteFunctions, state: ItemState, task: SubmittedTask): void {
 	state.createdHere = true;
-	startWaiting(state, task);
+	if (!state.settings.waitForCompletion || !FINAL_STATUSES.has(task.status)) {
+		startWaiting(state, task);
+	} else if (task.status === 'SUCCEEDED') {
+		startWaiting(state, { taskId: task.taskId, requestId: task.requestId });
+	} else {
+		startWaiting(state, task);
+		state.error = taskEndedError(ctx, { ...task }, state.itemIndex);
+	}
 }
