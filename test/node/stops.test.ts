@@ -140,3 +140,19 @@ test('a stop while Get Task waits does not cancel a task this execution did not 
 		`The execution was stopped while waiting for tasks (item 0: ${taskId})`,
 	);
 });
+
+test('a stop while a submit is on the wire says that submit may have created a task', async () => {
+	emulator.failNextWith('submit', { type: 'slow', delayMs: 3_000 });
+	const { error } = await stoppedRun({
+		credentials: credentialsFor(emulator, 'native'),
+		parameters: createParameters(),
+		cancelAfterMs: 1_000,
+	});
+	expect(emulator.requestsOf('cancel')).toHaveLength(0);
+	expect(error?.message).toBe(
+		'The execution was stopped while uploading files and submitting tasks',
+	);
+	expect(error?.description).toBe(
+		'The submit of item 0 was under way when the stop came: it may have created a task; check with the List Tasks operation before running it again.',
+	);
+});
