@@ -1,3 +1,4 @@
+import { ftypBox } from '../../dev/emulator';
 import { createParameters, credentialsFor, useEmulator } from '../fixtures';
 import { runNode } from '../../dev/harness/runNode';
 import { describeDownloadLimits, downloadFrom } from './downloadLimits';
@@ -94,4 +95,12 @@ test('Max Video Size must be a positive number: refused before any request', asy
 	});
 	expect(error?.message).toBe('Item 1: Options → Max Video Size (MB) must be more than 0 MB');
 	expect(emulator.requests).toHaveLength(0);
+});
+
+test('a result shorter than the bytes looked at is still checked, and taken when it is an MP4', async () => {
+	const { items, error } = await downloadFrom(emulator, host.url('/bytes/40'));
+	expect(error).toBeUndefined();
+	expect(items[0].binary?.data.data).toBe(
+		Buffer.concat([ftypBox(), Buffer.alloc(40 - ftypBox().length, 0x5a)]).toString('base64'),
+	);
 });

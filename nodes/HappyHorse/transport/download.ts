@@ -183,14 +183,17 @@ async function storeVideo(
 	});
 	const expiry = startExpiry(deadline, () => response.body.destroy());
 	let failure: unknown;
+	let stored: IBinaryData | undefined;
 	try {
-		return await ctx.helpers.prepareBinaryData(response.body, `${taskId}.mp4`, 'video/mp4');
+		stored = await ctx.helpers.prepareBinaryData(response.body, `${taskId}.mp4`, 'video/mp4');
 	} catch (error) {
 		failure = error;
 	} finally {
 		expiry.cancel();
 	}
-	if (guard.problem) throw bodyProblemError(ctx, video, guard.problem);
+	const problem = stored ? guard.verdict() : guard.problem;
+	if (problem) throw bodyProblemError(ctx, video, problem);
+	if (stored) return stored;
 	throw transferFailure(ctx, video, url, failure, {
 		expired: expiry.signal.aborted,
 		signal,

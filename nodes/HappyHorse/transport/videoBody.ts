@@ -15,11 +15,19 @@ export interface VideoBodyGuard {
 	/** Set once the guard destroyed the stream, with the reason. */
 	problem?: VideoBodyProblem;
 	bytesRead(): number;
+	/**
+	 * After the body was stored: a body shorter than the bytes looked at, whose end arrived
+	 * before the guard was set, is checked now. Returns the problem, if any.
+	 */
+	verdict(): VideoBodyProblem | undefined;
 }
 
 /** The bare stream methods the guard uses: n8n hands the body over as Node's Readable. */
 interface PushStream {
+	readonly readableLength: number;
 	push(chunk: unknown, encoding?: BufferEncoding): boolean;
+	read(): Buffer | null;
+	unshift(chunk: Buffer): void;
 	destroy(error?: Error): unknown;
 }
 
@@ -36,7 +44,13 @@ export function guardVideoBody(
 ): VideoBodyGuard {
 	const stream = body as PushStream;
 	const push = stream.push.bind(stream);
-	const guard: VideoBodyGuard = { bytesRead: () => bytesRead };
+	const guard: VideoBodyGuard = {
+		bytesRead: () => bytesRead,
+		verdict: () => {
+			if (!checked) checkHead();
+			return guard.problem;
+		},
+	};
 	let bytesRead = 0;
 	let head = Buffer.alloc(0);
 	let checked = false;
@@ -51,20 +65,33 @@ export function guardVideoBody(
 		if (limits.looksLikeVideo(head)) return true;
 		return fail({ kind: 'notVideo', contentType: limits.contentType, start: printable(head) });
 	};
+	/** Counts a chunk and looks at the start; false when the body was cut off. */
+	const admit = (bytes: Buffer): boolean => {
+		bytesRead += bytes.length;
+		if (bytesRead > limits.maxBytes) return fail({ kind: 'tooLarge', bytesRead });
+		if (!checked) {
+			head = Buffer.concat([head, bytes.subarray(0, HEAD_BYTES - head.length)]);
+			if (head.length >= HEAD_BYTES) return checkHead();
+		}
+		return true;
+	};
 
+	// The first bytes often arrive with the headers, before the guard is set: they already sit
+	// in the stream's buffer. They are read out, looked at and put back in front, unchanged.
+	if (stream.readableLength > 0) {
+		const buffered = stream.read();
+		if (buffered) {
+			stream.unshift(buffered);
+			if (!admit(buffered)) return guard;
+		}
+	}
 	stream.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
 		if (guard.problem) return false;
 		if (chunk === null || chunk === undefined) {
 			return !checked && !checkHead() ? false : push(chunk, encoding);
 		}
 		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding);
-		bytesRead += bytes.length;
-		if (bytesRead > limits.maxBytes) return fail({ kind: 'tooLarge', bytesRead });
-		if (!checked) {
-			head = Buffer.concat([head, bytes.subarray(0, HEAD_BYTES - head.length)]);
-			if (head.length >= HEAD_BYTES && !checkHead()) return false;
-		}
-		return push(chunk, encoding);
+		return admit(bytes) && push(chunk, encoding);
 	};
 	return guard;
 }
