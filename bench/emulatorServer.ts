@@ -1,4 +1,4 @@
-import { HappyHorseEmulator } from '../dev/emulator';
+import { HappyHorseEmulator, ftypBox } from '../dev/emulator';
 
 /**
  * The emulator in a process of its own, for the memory benchmark: the 100 MB it uploads and
@@ -7,6 +7,8 @@ import { HappyHorseEmulator } from '../dev/emulator';
 async function main() {
 	const resultBytes = Number(process.argv[2] ?? 100_000_000);
 	const video = Buffer.alloc(resultBytes, 0x5a);
+	// The node takes a result only when it starts like an MP4.
+	ftypBox().copy(video);
 	const emulator = new HappyHorseEmulator();
 	emulator.taskScript = () => ({ statuses: ['RUNNING', 'SUCCEEDED'], videoBytes: video });
 	await emulator.start();

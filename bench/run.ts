@@ -209,9 +209,27 @@ function benchMemory(mode: 'default' | 'filesystem'): MemoryFigure {
 	return JSON.parse(output.trim().split('\n').pop() as string) as MemoryFigure;
 }
 
+interface OversizedFigure {
+	mode: string;
+	growth: number;
+	capBytes: number;
+	error?: string;
+}
+
+/** An endless result body against the default Max Video Size, in a fresh process per mode. */
+function benchOversized(mode: 'default' | 'filesystem'): OversizedFigure {
+	const output = execFileSync(
+		process.execPath,
+		['--expose-gc', join(__dirname, 'oversized.js'), mode],
+		{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	return JSON.parse(output.trim().split('\n').pop() as string) as OversizedFigure;
+}
+
 async function main() {
 	log('HappyHorse benchmarks against the local emulator (one run; about 5 minutes)…');
 	const memory = [benchMemory('default'), benchMemory('filesystem')];
+	const oversized = [benchOversized('filesystem'), benchOversized('default')];
 	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest.
 	const long = benchLongTasks();
 	const oneAtATime = benchOneAtATime();
@@ -282,6 +300,19 @@ async function main() {
 		goal: '≤ 64 MB',
 		met: onDisk.growth <= 64 * 1024 * 1024,
 	});
+
+	for (const figure of oversized) {
+		const cut = figure.error?.includes('passed the limit') ?? false;
+		figures.push({
+			name: `peak memory growth while an endless result is cut at the default Max Video Size (${figure.capBytes / 1024 / 1024} MB of 1,048,576 bytes), ${figure.mode} binary mode`,
+			value: `${megabytes(figure.growth)} → ${(figure.growth / figure.capBytes).toFixed(2)}× the cap${cut ? '' : ` (not cut: ${figure.error ?? 'no error'})`}`,
+			goal:
+				figure.mode === 'filesystem'
+					? '≤ 0.25× the cap'
+					: 'printed (the body is held in memory up to the cap)',
+			met: cut && (figure.mode !== 'filesystem' || figure.growth <= 0.25 * figure.capBytes),
+		});
+	}
 
 	log('');
 	for (const figure of figures) {

@@ -71,6 +71,7 @@ test('reference image entries and options use the contract names', () => {
 			'binaryPropertyName',
 			'checkMedia',
 			'duration',
+			'maxVideoSizeMb',
 			'model',
 			'pollInterval',
 			'ratio',

@@ -87,7 +87,7 @@ export function handleAnyfastQuery(
 	let resultUrl: string | undefined;
 	let failReason = '';
 	if (phase === 'succeeded') {
-		resultUrl = routes.resultUrl(task.id);
+		resultUrl = task.script.videoUrl ?? routes.resultUrl(task.id);
 		// The real gateway copies the URL into fail_reason on success; clients must ignore it.
 		failReason = resultUrl;
 		upstreamOutput.video_url = resultUrl;

@@ -4,4 +4,5 @@
  * import it from here.
  */
 export { HappyHorseEmulator } from './server';
+export { ftypBox } from './tasks';
 export type { Family, Fault, ScriptedResponse, SubmitFault } from './types';

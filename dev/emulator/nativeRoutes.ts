@@ -43,7 +43,7 @@ export function handleNativeSubmit(
 		return;
 	}
 	sendJson(res, 200, {
-		output: { task_id: task.id, task_status: 'PENDING' },
+		output: { task_id: task.id, task_status: task.script.submitStatus ?? 'PENDING' },
 		request_id: randomUUID(),
 	});
 }
@@ -71,7 +71,7 @@ export function handleNativeQuery(routes: RouteContext, res: ServerResponse, tas
 	if (phase === 'succeeded') {
 		output.end_time = formatBeijingTime(task.finishedAt ?? Date.now());
 		output.orig_prompt = task.prompt;
-		output.video_url = routes.resultUrl(task.id);
+		output.video_url = task.script.videoUrl ?? routes.resultUrl(task.id);
 		body.usage = { ...task.usage };
 	} else if (phase === 'failed') {
 		const failure = task.script.failure ?? DEFAULT_FAILURE;

@@ -71,8 +71,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A minimal ISO-BMFF `ftyp` box, so the default result at least starts like an MP4. */
-function ftypBox(): Buffer {
+/**
+ * A minimal ISO-BMFF `ftyp` box, so the default result at least starts like an MP4: the node
+ * takes a result as a video only when it starts like one.
+ */
+export function ftypBox(): Buffer {
 	const brands = ['isom', 'iso2', 'avc1', 'mp41'];
 	const size = 16 + brands.length * 4;
 	const box = Buffer.alloc(size);

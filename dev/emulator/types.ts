@@ -32,6 +32,10 @@ export interface TaskScript {
 	failure?: { code: string; message: string };
 	/** Bytes served at the result URL (default: deterministic bytes derived from the task id, see resultBytes()). */
 	videoBytes?: Buffer;
+	/** The video URL a query of the succeeded task reports, instead of this server's result URL (a misbehaving video host, a data: URL). */
+	videoUrl?: string;
+	/** The status the native submit answer reports (default PENDING): a gateway that answers with a final status at once. */
+	submitStatus?: string;
 	/**
 	 * Makes the task follow the clock instead of `statuses`: PENDING while the family's account
 	 * already runs `limits.maxRunningTasks` time-based tasks, then RUNNING for this long, then

@@ -164,29 +164,6 @@ test('continue-on-fail: a task that times out fails only its item while the othe
 	expect(items[2].binary?.data).toBeDefined();
 });
 
-test('stopping while waiting cancels the tasks that have not started', async () => {
-	emulator.limits.maxRunningTasks = 1;
-	emulator.taskScript = () => ({ durationMs: 60_000 });
-	const { run, executeSettled } = await runNode({
-		credentials: credentialsFor(emulator, 'native'),
-		items: [{ json: {} }, { json: {} }, { json: {} }],
-		parameters: createParameters({ options: { timeout: 600 } }),
-		cancelAfterMs: 1_500,
-	});
-	expect(run.status).toBe('canceled');
-	const outcome = await executeSettled;
-	const [running, ...pending] = emulator.createdTaskIds;
-	const canceled = emulator.requestsOf('cancel').map((request) => request.path.split('/')[4]);
-	expect(canceled.sort()).toEqual([...pending].sort());
-	expect(outcome.error?.message).toContain(running);
-	expect((outcome.error as { description?: string }).description).toContain(
-		`Canceled the tasks that had not started: `,
-	);
-	expect((outcome.error as { description?: string }).description).toContain(
-		`collect them later with Get Task: ${running}`,
-	);
-});
-
 async function freePort(): Promise<number> {
 	return await new Promise((resolve) => {
 		const server = createServer().listen(0, '127.0.0.1', () => {

@@ -1,3 +1,4 @@
+import { ftypBox } from '../../dev/emulator';
 import { FAMILIES, createParameters, credentialsFor, useEmulator } from '../fixtures';
 import { runNode } from '../../dev/harness/runNode';
 
@@ -9,7 +10,10 @@ function binaryBytes(data: { data: string }): Buffer {
 
 describe.each(FAMILIES)('waiting on the %s family', (family) => {
 	test('polls PENDING → RUNNING → SUCCEEDED, then downloads the video into the binary field', async () => {
-		const videoBytes = Buffer.from(`edited video of ${family}`.repeat(5000));
+		const videoBytes = Buffer.concat([
+			ftypBox(),
+			Buffer.from(`edited video of ${family}`.repeat(5000)),
+		]);
 		emulator.taskScript = () => ({ videoBytes });
 		const { items, error } = await runNode({
 			credentials: credentialsFor(emulator, family),

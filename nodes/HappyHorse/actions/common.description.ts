@@ -1,6 +1,13 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { AUDIO_SETTINGS, DURATION_SECONDS, RATIOS, RESOLUTIONS, SEED_MAX } from '../schemas/limits';
+import {
+	AUDIO_SETTINGS,
+	DEFAULT_MAX_VIDEO_SIZE_MB,
+	DURATION_SECONDS,
+	RATIOS,
+	RESOLUTIONS,
+	SEED_MAX,
+} from '../schemas/limits';
 import type { ParameterName, TaskKind } from '../schemas/taskKinds';
 import { TASK_KIND_SPECS } from '../schemas/taskKinds';
 
@@ -263,6 +270,16 @@ export const optionsProperty: INodeProperties = {
 			},
 			description: `Length of the video, ${DURATION_SECONDS.min} to ${DURATION_SECONDS.max} seconds; billed per second. Not set: the API default, 5.`,
 			displayOptions: shownFor('duration'),
+		},
+		{
+			displayName: 'Max Video Size (MB)',
+			name: 'maxVideoSizeMb',
+			type: 'number',
+			default: DEFAULT_MAX_VIDEO_SIZE_MB,
+			typeOptions: { minValue: 0 },
+			description:
+				'The largest result video the node downloads; a larger one is an error of its item, refused on its announced size or while it streams',
+			displayOptions: { show: { '/waitForCompletion': [true], '/downloadVideo': [true] } },
 		},
 		{
 			displayName: 'Model Name or ID',

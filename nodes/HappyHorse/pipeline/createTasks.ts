@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { TaskKind } from '../schemas/taskKinds';
 import type { HappyHorseApi } from '../transport';
+import { cancelingOnStop } from './cancelOnStop';
 import { throwFirstFailure } from './outputs';
 import type { DraftReader } from './prepare';
 import { prepareItems } from './prepare';
@@ -10,7 +11,8 @@ import { waitAndDownload } from './waitAndDownload';
 
 /**
  * The path of a batch through every create operation: validate every item → upload and
- * submit → wait for all tasks together → download → one output item per input item.
+ * submit → wait for all tasks together → download → one output item per input item. A stop
+ * in any stage after the first submit cancels the tasks that may not have started.
  * Operations differ only in their kind of task and how they read an item's parameters.
  */
 export async function createTasks(
@@ -21,7 +23,13 @@ export async function createTasks(
 ): Promise<INodeExecutionData[]> {
 	const { states, prepared } = await prepareItems(ctx, api, kind, readDraft);
 	throwFirstFailure(ctx, states);
-	await submitTasks(ctx, api, states, prepared);
+	await cancelingOnStop(
+		ctx,
+		api,
+		states,
+		'uploading files and submitting tasks',
+		async () => await submitTasks(ctx, api, states, prepared),
+	);
 	throwFirstFailure(ctx, states);
 	return await waitAndDownload(ctx, api, states);
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { sniffFormat } from '../media/sniffFormat';
 import { ExecutionStoppedError } from '../transport/executionStopped';
 import { downloadVideo } from '../transport/download';
 import { mapWithConcurrency } from './concurrency';
@@ -9,6 +10,12 @@ import { withTaskId } from './taskErrors';
 
 /** Results downloaded at once: each is a stream into n8n's binary storage. */
 const DOWNLOAD_CONCURRENCY = 3;
+
+/** A result is taken as the video only when its first bytes say MP4 or MOV, as uploads are. */
+function looksLikeVideo(head: Buffer): boolean {
+	const format = sniffFormat(head);
+	return format === 'mp4' || format === 'mov';
+}
 
 function wantsDownload(state: ItemState): boolean {
 	return (
@@ -34,6 +41,9 @@ export async function downloadResults(
 				taskId: state.snapshot?.taskId ?? (state.taskId as string),
 				videoUrl: state.snapshot?.videoUrl,
 				itemIndex: state.itemIndex,
+				maxBytes: state.settings.maxVideoBytes,
+				timeoutMs: state.settings.timeoutMs,
+				looksLikeVideo,
 			});
 		} catch (error) {
 			failure = error;

@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { DEFAULT_MAX_VIDEO_SIZE_MB, MIB } from '../schemas/limits';
 import type { TaskSnapshot } from '../schemas/task';
 import { taskIdProblem } from '../schemas/taskId';
 import { typeNoun } from '../schemas/taskRequest';
@@ -17,6 +18,8 @@ export interface ItemSettings {
 	pollIntervalMs: number;
 	timeoutMs: number;
 	binaryPropertyName: string;
+	/** The largest result download taken (Options → Max Video Size (MB)). */
+	maxVideoBytes: number;
 }
 
 /** Settings of an item whose parameters could not be read: it is never waited on. */
@@ -26,6 +29,7 @@ export const SETTINGS_OF_INVALID_ITEM: ItemSettings = {
 	pollIntervalMs: 0,
 	timeoutMs: 0,
 	binaryPropertyName: DEFAULT_BINARY_PROPERTY,
+	maxVideoBytes: 0,
 };
 
 /** One input item on its way through the stages: validate → submit → wait → download. */
@@ -42,6 +46,10 @@ export interface ItemState {
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;
+	/** Its task was created by this execution's submit (not read from a Task ID). */
+	createdHere?: boolean;
+	/** The stop came while its submit was under way: a task may exist that the node never saw. */
+	stoppedDuringSubmit?: boolean;
 	/** Set once the item has failed; later stages skip it. */
 	error?: Error;
 }
@@ -60,6 +68,9 @@ const settingsSchema = z.object({
 		.string({ invalid_type_error: 'must be text' })
 		.trim()
 		.min(1, 'is empty: name the output field for the video, e.g. data'),
+	maxVideoSizeMb: z
+		.number({ invalid_type_error: 'must be a number of MB' })
+		.positive('must be more than 0 MB'),
 });
 
 const SETTING_LABELS: Record<string, string> = {
@@ -68,6 +79,7 @@ const SETTING_LABELS: Record<string, string> = {
 	pollInterval: 'Options → Poll Interval (Seconds)',
 	timeout: 'Options → Timeout (Seconds)',
 	binaryPropertyName: 'Options → Put Output Video in Field',
+	maxVideoSizeMb: 'Options → Max Video Size (MB)',
 };
 
 export function readItemSettings(
@@ -85,6 +97,7 @@ export function readItemSettings(
 		pollInterval: options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS,
 		timeout: options.timeout ?? DEFAULT_TIMEOUT_SECONDS,
 		binaryPropertyName: options.binaryPropertyName ?? DEFAULT_BINARY_PROPERTY,
+		maxVideoSizeMb: options.maxVideoSizeMb ?? DEFAULT_MAX_VIDEO_SIZE_MB,
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
@@ -100,6 +113,7 @@ export function readItemSettings(
 		pollIntervalMs: settings.pollInterval * 1000,
 		timeoutMs: settings.timeout * 1000,
 		binaryPropertyName: settings.binaryPropertyName,
+		maxVideoBytes: Math.floor(settings.maxVideoSizeMb * MIB),
 	};
 }
 

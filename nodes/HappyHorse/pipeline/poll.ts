@@ -1,5 +1,4 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskSnapshot, TaskStatus } from '../schemas/task';
 import { FINAL_STATUSES } from '../schemas/task';
@@ -14,14 +13,8 @@ import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
 /** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
 const POLL_QUERY_CONCURRENCY = 8;
 
-/** Cancels in flight at once after a stop; they share the query limit. */
-const CANCEL_ON_STOP_CONCURRENCY = 4;
-
 /** The first look at a task in a new status; later looks back off towards the poll interval. */
 const FIRST_CHECK_MS = 1_000;
-
-/** Clean-up after a stop may take this long at most, however many tasks there are. */
-const CANCEL_ON_STOP_BUDGET_MS = 5_000;
 
 function isWaiting(state: ItemState): boolean {
 	return (
@@ -62,7 +55,7 @@ function scheduleNextCheck(state: ItemState, now = Date.now()): void {
  * Waits for every waiting item's task in one shared loop: each round queries the tasks that
  * are due, then sleeps until the next one is. A task that ends badly or runs past its deadline
  * fails its item only; with `failFast` the loop stops at the first failure. Stopping the
- * execution cancels the tasks that have not started yet and ends the wait at once.
+ * execution ends the wait at once with ExecutionStoppedError (pipeline/cancelOnStop.ts cleans up).
  */
 export async function pollUntilDone(
 	ctx: IExecuteFunctions,
@@ -82,7 +75,7 @@ export async function pollUntilDone(
 			}
 		}
 	}
-	if (stopped) throw await stoppedWhileWaiting(ctx, api, states);
+	if (stopped) throw new ExecutionStoppedError();
 }
 
 async function pollRounds(
@@ -152,49 +145,4 @@ export async function queryOnce(
 	if (state.settings.waitForCompletion && FINAL_STATUSES.has(status) && status !== 'SUCCEEDED') {
 		state.error = taskEndedError(ctx, state.snapshot, state.itemIndex);
 	}
-}
-
-/**
- * After a stop, tasks that have not started are canceled so nobody pays for work nobody will
- * collect; running ones cannot be canceled. Best effort, bounded in time.
- */
-async function stoppedWhileWaiting(
-	ctx: IExecuteFunctions,
-	api: HappyHorseApi,
-	states: ItemState[],
-): Promise<NodeOperationError> {
-	const waiting = states.filter(isWaiting);
-	const pending = waiting.filter((state) => (state.snapshot?.status ?? 'PENDING') === 'PENDING');
-	const canceled: string[] = [];
-	await Promise.race([
-		mapWithConcurrency(pending, CANCEL_ON_STOP_CONCURRENCY, async (state) => {
-			try {
-				await api.cancelTask(state.taskId as string, state.itemIndex, true);
-				canceled.push(state.taskId as string);
-			} catch {
-				// It may have started meanwhile, or the gateway cannot cancel: it stays listed below.
-			}
-		}),
-		pause(CANCEL_ON_STOP_BUDGET_MS),
-	]);
-	const listed = waiting.map((state) => `item ${state.itemIndex}: ${state.taskId}`).join(', ');
-	const stillRunning = waiting.filter((state) => !canceled.includes(state.taskId as string));
-	return new NodeOperationError(
-		ctx.getNode(),
-		`The execution was stopped while waiting for tasks (${listed})`,
-		{
-			description: [
-				canceled.length > 0
-					? `Canceled the tasks that had not started: ${canceled.join(', ')}.`
-					: '',
-				stillRunning.length > 0
-					? `These go on running on the server; collect them later with Get Task: ${stillRunning
-							.map((state) => state.taskId)
-							.join(', ')}.`
-					: '',
-			]
-				.filter(Boolean)
-				.join(' '),
-		},
-	);
 }

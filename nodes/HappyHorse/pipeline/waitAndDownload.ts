@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { HappyHorseApi } from '../transport';
+import { cancelingOnStop } from './cancelOnStop';
 import { downloadResults } from './download';
 import type { ItemState } from './itemState';
 import { throwFirstFailure, toOutputItems } from './outputs';
@@ -13,9 +14,14 @@ export async function waitAndDownload(
 	states: ItemState[],
 ): Promise<INodeExecutionData[]> {
 	const failFast = !ctx.continueOnFail();
-	await pollUntilDone(ctx, api, states, failFast);
+	await cancelingOnStop(ctx, api, states, 'waiting for tasks', async () => {
+		await pollUntilDone(ctx, api, states, failFast);
+	});
 	throwFirstFailure(ctx, states);
-	await downloadResults(ctx, states, failFast);
+	// A stop ends the downloads without a word: the stage then throws the stopped error.
+	await cancelingOnStop(ctx, api, states, 'downloading videos', async () => {
+		await downloadResults(ctx, states, failFast);
+	});
 	throwFirstFailure(ctx, states);
 	return toOutputItems(states);
 }

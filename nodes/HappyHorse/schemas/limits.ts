@@ -119,3 +119,11 @@ export const DURATION_SECONDS = { min: 3, max: 15 } as const;
  * upload policy); a larger one is refused without being read whole.
  */
 export const API_ANSWER_MAX_BYTES = 1 * MIB;
+
+/**
+ * The node's own cap on a result download (Options → Max Video Size (MB)), not the API's: a
+ * HappyHorse result is tens of MB (15 s of 1080P H.264), and n8n 2.x's `database` binary mode
+ * refuses files over 512 MiB, while in the default mode a result sits in memory twice (buffer
+ * and base64). 256 MB leaves results ten times their usual size room and stays far from both.
+ */
+export const DEFAULT_MAX_VIDEO_SIZE_MB = 256;

@@ -3,7 +3,11 @@
  * flight. The stages catch it to clean up (cancel PENDING tasks) and end the run.
  */
 export class ExecutionStoppedError extends Error {
-	constructor() {
+	/**
+	 * `duringPause`: the stop came while the node was waiting (a backoff, Retry-After, the rate
+	 * limiter), with no request in flight, so the stopped call provably did nothing.
+	 */
+	constructor(readonly duringPause = false) {
 		super('The execution was stopped');
 		this.name = 'ExecutionStoppedError';
 	}

@@ -8,10 +8,10 @@ import { ExecutionStoppedError } from './executionStopped';
  */
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(Math.max(0, ms));
-	if (signal.aborted) throw new ExecutionStoppedError();
+	if (signal.aborted) throw new ExecutionStoppedError(true);
 	let onAbort = () => {};
 	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(new ExecutionStoppedError());
+		onAbort = () => reject(new ExecutionStoppedError(true));
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	// sleep() rejects with the signal's own reason; the race makes it ExecutionStoppedError.
