@@ -4,6 +4,7 @@ import {
 	learnedRunTime,
 	nextCheckAfterAnEnd,
 	nextCheckAt,
+	pendingThatStartNext,
 } from '../nodes/HappyHorse/pipeline/pollSchedule';
 
 /** The poll schedule's rules (pipeline/pollSchedule.ts) as exact times for given histories. */
@@ -98,18 +99,29 @@ describe('rule 3: what the batch taught', () => {
 		expect(nextCheckAt(pending, learned, 195_000)).toBe(198_000);
 	});
 
-	test('when a task ends: PENDING ones and those due by now at once, the others at their expected end', () => {
+	test('when a task ends: the PENDING ones that start next and those due by now at once, the others at their expected end', () => {
 		const now = 181_000;
 		const pending = running({ status: 'PENDING', pendingSeenAt: 100_000 });
-		expect(nextCheckAfterAnEnd(pending, learned, 190_000, now)).toBe(now);
+		expect(nextCheckAfterAnEnd(pending, learned, 190_000, now, true)).toBe(now);
+		// A PENDING task behind others in the account's queue cannot have started yet.
+		expect(nextCheckAfterAnEnd(pending, learned, 190_000, now, false)).toBe(190_000);
 		const due = running({ pendingSeenAt: 500 });
-		expect(nextCheckAfterAnEnd(due, learned, 190_000, now)).toBe(now);
+		expect(nextCheckAfterAnEnd(due, learned, 190_000, now, false)).toBe(now);
 		const soon = running({ pendingSeenAt: 3_000 });
-		expect(nextCheckAfterAnEnd(soon, learned, 190_000, now)).toBe(183_000);
+		expect(nextCheckAfterAnEnd(soon, learned, 190_000, now, false)).toBe(183_000);
 		// Never later than it already was.
-		expect(nextCheckAfterAnEnd(soon, learned, 182_000, now)).toBe(182_000);
+		expect(nextCheckAfterAnEnd(soon, learned, 182_000, now, false)).toBe(182_000);
 		const unknownStart = running();
-		expect(nextCheckAfterAnEnd(unknownStart, learned, 190_000, now)).toBe(190_000);
+		expect(nextCheckAfterAnEnd(unknownStart, learned, 190_000, now, false)).toBe(190_000);
+	});
+
+	test('the PENDING tasks that take the freed slots: the oldest, one per task that ended', () => {
+		const batch = [7, 2, 9, 4, 5].map((itemIndex) =>
+			running({ itemIndex, status: itemIndex === 4 ? 'RUNNING' : 'PENDING' }),
+		);
+		expect(pendingThatStartNext(batch, 2)).toEqual(new Set([2, 5]));
+		expect(pendingThatStartNext(batch, 9)).toEqual(new Set([2, 5, 7, 9]));
+		expect(pendingThatStartNext(batch, 0)).toEqual(new Set());
 	});
 
 	test("the shortest run of the batch's succeeded tasks, from the API's own times", () => {

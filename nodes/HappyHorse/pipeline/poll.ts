@@ -10,7 +10,12 @@ import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import type { TaskOnSchedule } from './pollSchedule';
-import { learnedRunTime, nextCheckAfterAnEnd, nextCheckAt } from './pollSchedule';
+import {
+	learnedRunTime,
+	nextCheckAfterAnEnd,
+	nextCheckAt,
+	pendingThatStartNext,
+} from './pollSchedule';
 import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
 
 /** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
@@ -127,12 +132,22 @@ async function pollRounds(
 		if (signal?.aborted) throw new ExecutionStoppedError();
 		// A task that ended freed one of the account's running slots and tells how long the
 		// others may take: look again at once at those likely to have moved (pollSchedule.ts).
-		if (states.filter((state) => !isWaiting(state)).length > finishedBefore) {
+		const ended = states.filter((state) => !isWaiting(state)).length - finishedBefore;
+		if (ended > 0) {
 			const learned = learnedRunTime(states.map((state) => state.snapshot));
 			const endedAt = Date.now();
-			for (const state of states.filter(isWaiting)) {
+			const stillWaiting = states.filter(isWaiting);
+			const startsNext = pendingThatStartNext(stillWaiting.map(onSchedule), ended);
+			// Those looked at in this round are scheduled already: another look now would repeat it.
+			for (const state of stillWaiting.filter((waiting) => !due.includes(waiting))) {
 				const scheduledAt = state.nextPollAt ?? endedAt;
-				state.nextPollAt = nextCheckAfterAnEnd(onSchedule(state), learned, scheduledAt, endedAt);
+				state.nextPollAt = nextCheckAfterAnEnd(
+					onSchedule(state),
+					learned,
+					scheduledAt,
+					endedAt,
+					startsNext.has(state.itemIndex),
+				);
 			}
 		}
 	}

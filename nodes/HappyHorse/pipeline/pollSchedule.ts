@@ -20,8 +20,8 @@ import type { TaskSnapshot, TaskStatus } from '../schemas/task';
  *    batch has succeeded, the shortest run seen so far is what the others are expected to take:
  *    a running task is looked at no later than that long after it was last seen PENDING (the
  *    earliest it can have started), and past that every 2 s, backing off as it runs late. When
- *    a task ends, the others that are expected to be done by now, and every PENDING one (a slot
- *    has just been freed), are looked at right away.
+ *    a task ends, the others that are expected to be done by now, and the oldest PENDING one
+ *    (it has likely just taken the freed slot), are looked at right away.
  */
 
 /** The first look at a task in a new status. */
@@ -80,19 +80,32 @@ export function nextCheckAt(
 }
 
 /**
- * Rule 3, when another task of the batch has just ended at `now`: the next look at this one,
- * never later than it was.
+ * Rule 3, when other tasks of the batch have just ended at `now`: the next look at this one,
+ * never later than it was. A PENDING task is looked at at once if it is one of the oldest
+ * PENDING ones, as many as tasks ended (`startsNext`): the account starts waiting tasks in the
+ * order they were submitted, one per freed slot (docs/API.md, Limits), so the others cannot
+ * have started and keep their back-off.
  */
 export function nextCheckAfterAnEnd(
 	task: TaskOnSchedule,
 	learnedRunMs: number | undefined,
 	scheduledAt: number,
 	now: number,
+	startsNext: boolean,
 ): number {
-	if (task.status === 'PENDING') return Math.min(scheduledAt, now);
+	if (task.status === 'PENDING') return startsNext ? Math.min(scheduledAt, now) : scheduledAt;
 	const expectedEnd = expectedEndAt(task, learnedRunMs);
 	if (expectedEnd === undefined) return scheduledAt;
 	return Math.min(scheduledAt, Math.max(now, expectedEnd));
+}
+
+/** The PENDING tasks that may have taken the slots `ended` tasks freed: the oldest ones. */
+export function pendingThatStartNext(tasks: TaskOnSchedule[], ended: number): Set<number> {
+	const pending = tasks
+		.filter((task) => task.status === 'PENDING')
+		.map((task) => task.itemIndex)
+		.sort((a, b) => a - b);
+	return new Set(pending.slice(0, ended));
 }
 
 /**
