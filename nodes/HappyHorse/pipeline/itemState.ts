@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TaskSnapshot } from '../schemas/task';
 
 /** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, README. */
-export const DEFAULT_POLL_INTERVAL_SECONDS = 25;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
