@@ -138,16 +138,19 @@ async function pollRounds(
 			const endedAt = Date.now();
 			const stillWaiting = states.filter(isWaiting);
 			const startsNext = pendingThatStartNext(stillWaiting.map(onSchedule), ended);
-			// Those looked at in this round are scheduled already: another look now would repeat it.
-			for (const state of stillWaiting.filter((waiting) => !due.includes(waiting))) {
+			for (const state of stillWaiting) {
 				const scheduledAt = state.nextPollAt ?? endedAt;
-				state.nextPollAt = nextCheckAfterAnEnd(
-					onSchedule(state),
-					learned,
-					scheduledAt,
-					endedAt,
-					startsNext.has(state.itemIndex),
-				);
+				// One looked at in this round is not looked at again now, but its next look heeds
+				// what the round taught (it was scheduled before the end was seen).
+				state.nextPollAt = due.includes(state)
+					? Math.min(scheduledAt, nextCheckAt(onSchedule(state), learned, endedAt))
+					: nextCheckAfterAnEnd(
+							onSchedule(state),
+							learned,
+							scheduledAt,
+							endedAt,
+							startsNext.has(state.itemIndex),
+						);
 			}
 		}
 	}
