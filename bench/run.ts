@@ -6,8 +6,19 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { HappyHorseEmulator } from '../dev/emulator';
 import { runNode } from '../dev/harness/runNode';
+import { benchN8nMemory } from './n8nMemory';
+import type { BatchCost } from './polling';
+import {
+	benchConcurrentExecutions,
+	benchLongTasks,
+	credentials,
+	detectionLags,
+	editParameters,
+	median,
+	queriesPerTask,
+	withEmulator,
+} from './polling';
 
 /**
  * `npm run bench`: figures measured in one run against the local emulator, printed as ratios
@@ -24,70 +35,19 @@ interface Figure {
 const figures: Figure[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function withEmulator<T>(work: (emulator: HappyHorseEmulator) => Promise<T>): Promise<T> {
-	const emulator = new HappyHorseEmulator();
-	await emulator.start();
-	try {
-		return await work(emulator);
-	} finally {
-		await emulator.stop();
-	}
-}
-
-function credentials(emulator: HappyHorseEmulator, extra: Record<string, unknown> = {}) {
-	return {
-		apiKey: emulator.apiKey,
-		endpoint: 'custom',
-		baseUrl: emulator.nativeBaseUrl,
-		apiFormat: 'native',
-		...extra,
-	};
-}
-
-function editParameters(options: INodeParameters = {}): INodeParameters {
-	return {
-		operation: 'createEditTask',
-		prompt: 'Replace the background with a beach at sunset',
-		videoSource: 'url',
-		videoUrl: 'https://media.example.com/input.mp4',
-		waitForCompletion: true,
-		downloadVideo: true,
-		options,
-	};
-}
-
-/** Per task: how long after the emulator finished it did the node first see it finished. */
-function detectionLags(emulator: HappyHorseEmulator): number[] {
-	return emulator.createdTaskIds.map((taskId) => {
-		const finishedAt = emulator.taskTimes(taskId).finishedAt!;
-		const seen = emulator
-			.requestsOf('query')
-			.filter((request) => request.path.endsWith(`/tasks/${taskId}`))
-			.map((request) => request.receivedAt)
-			.filter((at) => at >= finishedAt);
-		return Math.min(...seen) - finishedAt;
-	});
-}
-
-function queriesPerTask(emulator: HappyHorseEmulator): number[] {
-	return emulator.createdTaskIds.map(
-		(taskId) =>
-			emulator.requestsOf('query').filter((request) => request.path.endsWith(`/tasks/${taskId}`))
-				.length,
-	);
-}
-
 const TASK_MS = 6_000;
+/** Poll intervals the 3-minute batch is also run with, beside the default. */
+const FRONTIER_POLL_INTERVALS = [10, 20, 25];
+// (The default, 30 s, is the first long-task batch.)
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+function frontierLine(cost: BatchCost): string {
+	return `${mean(cost.queries).toFixed(1)} (${cost.queries.join(', ')}) · ${seconds(median(cost.lags))}`;
+}
 const ITEMS = 20;
-const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
 /** Create Text-to-Video Task parameters: one prompt per item, waiting and downloading. */
 function textToVideoParameters(): INodeParameters {
@@ -103,7 +63,7 @@ function textToVideoParameters(): INodeParameters {
 /** 20 items of 6 s tasks under the account's limits: 5 running at once, 5 submits per second. */
 async function benchWaves(
 	parameters: INodeParameters = editParameters(),
-): Promise<{ wallMs: number; lags: number[] }> {
+): Promise<{ wallMs: number; lags: number[]; queries: number[] }> {
 	return await withEmulator(async (emulator) => {
 		emulator.limits = { maxRunningTasks: 5, submitsPerSecond: 5, queriesPerSecond: 20 };
 		emulator.taskScript = () => ({ durationMs: TASK_MS });
@@ -120,7 +80,7 @@ async function benchWaves(
 		if (emulator.throttled.submit + emulator.throttled.query > 0) {
 			log(`  (the emulator throttled ${JSON.stringify(emulator.throttled)})`);
 		}
-		return { wallMs, lags: detectionLags(emulator) };
+		return { wallMs, lags: detectionLags(emulator), queries: queriesPerTask(emulator) };
 	});
 }
 
@@ -138,21 +98,6 @@ async function benchOneAtATime(): Promise<number> {
 			if (error) throw new Error(`one-at-a-time bench failed: ${error.message}`);
 		}
 		return Date.now() - started;
-	});
-}
-
-/** Five 3-minute tasks (slightly different lengths, so their phases differ) with the defaults. */
-async function benchLongTasks(): Promise<{ queries: number[]; lags: number[] }> {
-	return await withEmulator(async (emulator) => {
-		let index = 0;
-		emulator.taskScript = () => ({ durationMs: 180_000 + 1_300 * index++ });
-		const { error } = await runNode({
-			credentials: credentials(emulator),
-			items: Array.from({ length: 5 }, () => ({ json: {} })),
-			parameters: editParameters(),
-		});
-		if (error) throw new Error(`long-task bench failed: ${error.message}`);
-		return { queries: queriesPerTask(emulator), lags: detectionLags(emulator) };
 	});
 }
 
@@ -231,12 +176,20 @@ async function main() {
 	const memory = [benchMemory('default'), benchMemory('filesystem')];
 	const oversized = [benchOversized('filesystem'), benchOversized('default')];
 	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest.
+	// The default's batch, and the same batch at other poll intervals: the frontier between
+	// queries and lag (each on an emulator, so an account, of its own).
 	const long = benchLongTasks();
+	const frontier = Promise.all(
+		FRONTIER_POLL_INTERVALS.map(async (interval) => await benchLongTasks(interval)),
+	);
 	const oneAtATime = benchOneAtATime();
 	const waves = await benchWaves();
 	const textWaves = await benchWaves(textToVideoParameters());
+	const concurrent = await benchConcurrentExecutions(TASK_MS);
 	const throughput = await benchThroughput();
-	const [longResult, baselineMs] = await Promise.all([long, oneAtATime]);
+	// Last: it boots a real n8n twice, and its load must not disturb the timings above.
+	const n8nMemory = await benchN8nMemory(() => {});
+	const [longResult, frontierResults, baselineMs] = await Promise.all([long, frontier, oneAtATime]);
 
 	const idealMs = 4 * TASK_MS + (ITEMS / 5) * 1000;
 	figures.push({
@@ -259,24 +212,45 @@ async function main() {
 	});
 	const waveLag = median(waves.lags);
 	figures.push({
-		name: 'median detection lag, completion → node sees it (20 × 6 s tasks, poll interval 10 s)',
+		name: 'median detection lag, completion → node sees it (20 × 6 s tasks, default poll interval)',
 		value: seconds(waveLag),
-		goal: `≤ one poll interval (${seconds(DEFAULT_POLL_INTERVAL_MS)})`,
-		met: waveLag <= DEFAULT_POLL_INTERVAL_MS,
+		goal: '≤ 4 s',
+		met: waveLag <= 4_000,
 	});
-	const maxQueries = Math.max(...longResult.queries);
+	figures.push({
+		name: 'status queries per task, 20 × 6 s tasks (mean, most)',
+		value: `${mean(waves.queries).toFixed(1)}, ${Math.max(...waves.queries)}`,
+		goal: 'printed',
+		met: true,
+	});
+	const longQueries = mean(longResult.queries);
 	const longLag = median(longResult.lags);
 	figures.push({
-		name: 'status queries spent on a 3-minute task (most of 5)',
-		value: `${maxQueries} (all: ${longResult.queries.join(', ')})`,
-		goal: '≤ 25',
-		met: maxQueries <= 25,
+		name: `status queries per 3-minute task, 5 at once, default poll interval (mean; all)`,
+		value: `${longQueries.toFixed(1)} (${longResult.queries.join(', ')})`,
+		goal: '≤ 12',
+		met: longQueries <= 12,
 	});
 	figures.push({
-		name: 'median detection lag on 3-minute tasks',
+		name: 'median detection lag on those 3-minute tasks',
 		value: `${seconds(longLag)} (all: ${longResult.lags.map(seconds).join(', ')})`,
-		goal: '≤ 10 s',
-		met: longLag <= 10_000,
+		goal: '≤ 4 s',
+		met: longLag <= 4_000,
+	});
+	for (const [index, interval] of FRONTIER_POLL_INTERVALS.entries()) {
+		figures.push({
+			name: `  the same batch with Poll Interval ${interval} s: queries per task (mean; all) · median lag`,
+			value: frontierLine(frontierResults[index]),
+			goal: 'printed',
+			met: true,
+		});
+	}
+	const throttled = concurrent.throttled.submit + concurrent.throttled.query;
+	figures.push({
+		name: `${concurrent.executions} executions × 5 items × ${TASK_MS / 1000} s tasks at once in one process, one credential: 429s seen (submit + query)`,
+		value: `${concurrent.throttled.submit} + ${concurrent.throttled.query}; ${concurrent.submits} submits for ${concurrent.tasks} tasks; ${seconds(concurrent.wallMs)}`,
+		goal: '0 429s, one submit per task',
+		met: throttled === 0 && concurrent.submits === concurrent.tasks,
 	});
 	const ratio = throughput.nodeMs / throughput.fetchMs;
 	figures.push({
@@ -289,10 +263,10 @@ async function main() {
 	const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(0)} MB`;
 	const [inMemory, onDisk] = memory;
 	figures.push({
-		name: "peak memory growth, 100 MB video in and 100 MB result out, n8n's default (in-memory) binary mode",
+		name: "peak memory growth, 100 MB video in and 100 MB result out, n8n's default (in-memory) binary mode (deprecated in n8n 2.x: no longer a goal)",
 		value: `${megabytes(inMemory.growth)} → ${(inMemory.growth / inMemory.fileBytes).toFixed(2)}× the file`,
-		goal: '≤ 1.5× the file',
-		met: inMemory.growth <= 1.5 * inMemory.fileBytes,
+		goal: 'printed',
+		met: true,
 	});
 	figures.push({
 		name: 'the same in filesystem binary mode',
@@ -300,6 +274,14 @@ async function main() {
 		goal: '≤ 64 MB',
 		met: onDisk.growth <= 64 * 1024 * 1024,
 	});
+	for (const figure of n8nMemory) {
+		figures.push({
+			name: `real n8n 2.41.1, ${figure.mode} binary mode: peak growth of the n8n process, Read Files from Disk (100 MB video) → HappyHorse (upload, 100 MB result)`,
+			value: `${megabytes(figure.growth)} → ${(figure.growth / figure.fileBytes).toFixed(2)}× the file (${seconds(figure.ms)})`,
+			goal: 'printed',
+			met: true,
+		});
+	}
 
 	for (const figure of oversized) {
 		const cut = figure.error?.includes('passed the limit') ?? false;

@@ -298,7 +298,7 @@ export const optionsProperty: INodeProperties = {
 			default: DEFAULT_POLL_INTERVAL_SECONDS,
 			typeOptions: { minValue: 0 },
 			description:
-				'The longest wait between two status checks of a task. Checks start 1 s after each change of status and back off to this.',
+				'The longest wait between two status checks of a task. Checks start 1 s after each change of status and back off to this; once a task of the batch has finished, the others are checked around the time it took.',
 			displayOptions: whenWaiting,
 		},
 		{

@@ -7,7 +7,8 @@ import type { TaskSnapshot } from '../schemas/task';
 import { taskIdProblem } from '../schemas/taskId';
 import { typeNoun } from '../schemas/taskRequest';
 
-export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+/** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, README. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
@@ -43,6 +44,8 @@ export interface ItemState {
 	nextPollAt?: number;
 	/** Looks at the task since its status last changed: the backoff of the poll schedule. */
 	checksSinceChange?: number;
+	/** The last time (epoch ms) the task was seen PENDING: the earliest it can have started. */
+	pendingSeenAt?: number;
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;

@@ -8,13 +8,17 @@ import { pause } from '../transport/pause';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
+import type { TaskOnSchedule } from './pollSchedule';
+import {
+	learnedRunTime,
+	nextCheckAfterAnEnd,
+	nextCheckAt,
+	pendingThatStartNext,
+} from './pollSchedule';
 import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
 
 /** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
 const POLL_QUERY_CONCURRENCY = 8;
-
-/** The first look at a task in a new status; later looks back off towards the poll interval. */
-const FIRST_CHECK_MS = 1_000;
 
 function isWaiting(state: ItemState): boolean {
 	return (
@@ -38,17 +42,29 @@ export function startWaiting(
 	if (task.status) {
 		state.snapshot = { taskId: task.taskId, status: task.status, requestId: task.requestId };
 	}
-	scheduleNextCheck(state);
+	if ((task.status ?? 'PENDING') === 'PENDING') state.pendingSeenAt = Date.now();
+	scheduleNextCheck(state, undefined);
 	state.deadline = Date.now() + state.settings.timeoutMs;
 }
 
-/**
- * When to look at a task next: quick checks after every change of status (a short task is
- * seen at once), doubling towards the user's poll interval (a long one costs few queries).
- */
-function scheduleNextCheck(state: ItemState, now = Date.now()): void {
-	const backoff = FIRST_CHECK_MS * 2 ** (state.checksSinceChange ?? 0);
-	state.nextPollAt = now + Math.min(state.settings.pollIntervalMs, backoff);
+/** The schedule's view of one item's task (pollSchedule.ts). */
+function onSchedule(state: ItemState): TaskOnSchedule {
+	return {
+		itemIndex: state.itemIndex,
+		status: state.snapshot?.status ?? 'PENDING',
+		checksSinceChange: state.checksSinceChange ?? 0,
+		pollIntervalMs: state.settings.pollIntervalMs,
+		pendingSeenAt: state.pendingSeenAt,
+	};
+}
+
+/** When to look at a task next (pollSchedule.ts): backed off, spread, and what the batch taught. */
+function scheduleNextCheck(
+	state: ItemState,
+	learnedRunMs: number | undefined,
+	now = Date.now(),
+): void {
+	state.nextPollAt = nextCheckAt(onSchedule(state), learnedRunMs, now);
 }
 
 /**
@@ -102,18 +118,32 @@ async function pollRounds(
 
 		const due = waiting.filter((state) => (state.nextPollAt ?? 0) <= Date.now());
 		const finishedBefore = states.filter((state) => !isWaiting(state)).length;
+		const learnedRunMs = learnedRunTime(states.map((state) => state.snapshot));
 		await mapWithConcurrency(due, POLL_QUERY_CONCURRENCY, async (state) => {
-			await queryOnce(ctx, api, state);
+			await queryOnce(ctx, api, state, learnedRunMs);
 		});
 		if (signal?.aborted) throw new ExecutionStoppedError();
-		// A task that ended freed one of the account's 5 running slots: a PENDING task has
-		// likely just started, so look at those again soon.
-		if (states.filter((state) => !isWaiting(state)).length > finishedBefore) {
-			const soon = Date.now() + FIRST_CHECK_MS;
-			for (const state of states.filter(isWaiting)) {
-				if (state.snapshot?.status === 'PENDING') {
-					state.nextPollAt = Math.min(state.nextPollAt ?? soon, soon);
-				}
+		// A task that ended freed one of the account's running slots and tells how long the
+		// others may take: look again at once at those likely to have moved (pollSchedule.ts).
+		const ended = states.filter((state) => !isWaiting(state)).length - finishedBefore;
+		if (ended > 0) {
+			const learned = learnedRunTime(states.map((state) => state.snapshot));
+			const endedAt = Date.now();
+			const stillWaiting = states.filter(isWaiting);
+			const startsNext = pendingThatStartNext(stillWaiting.map(onSchedule), ended);
+			for (const state of stillWaiting) {
+				const scheduledAt = state.nextPollAt ?? endedAt;
+				// One looked at in this round is not looked at again now, but its next look heeds
+				// what the round taught (it was scheduled before the end was seen).
+				state.nextPollAt = due.includes(state)
+					? Math.min(scheduledAt, nextCheckAt(onSchedule(state), learned, endedAt))
+					: nextCheckAfterAnEnd(
+							onSchedule(state),
+							learned,
+							scheduledAt,
+							endedAt,
+							startsNext.has(state.itemIndex),
+						);
 			}
 		}
 	}
@@ -124,6 +154,7 @@ export async function queryOnce(
 	ctx: IExecuteFunctions,
 	api: HappyHorseApi,
 	state: ItemState,
+	learnedRunMs?: number,
 ): Promise<void> {
 	const taskId = state.taskId as string;
 	const previous: TaskStatus | undefined = state.snapshot?.status;
@@ -141,7 +172,8 @@ export async function queryOnce(
 	}
 	const status = state.snapshot.status;
 	state.checksSinceChange = status === previous ? (state.checksSinceChange ?? 0) + 1 : 0;
-	scheduleNextCheck(state);
+	if (status === 'PENDING') state.pendingSeenAt = Date.now();
+	scheduleNextCheck(state, learnedRunMs);
 	if (state.settings.waitForCompletion && FINAL_STATUSES.has(status) && status !== 'SUCCEEDED') {
 		state.error = taskEndedError(ctx, state.snapshot, state.itemIndex);
 	}

@@ -1,15 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { RateLimiter } from './rateLimiter';
+import type { Limiter } from './rateLimiter';
 import type { ApiRequest, RawResponse } from './request';
 import { appendToDescription, sendApiRequest } from './request';
 import type { CallKind } from './retry';
 import { failureOf, withRetries } from './retry';
 
-/** The account's limits, shared by every call of one execution. */
+/** The account's limits, shared by every call of every execution in this process. */
 export interface ApiLimiters {
-	submit: RateLimiter;
-	query: RateLimiter;
+	submit: Limiter;
+	query: Limiter;
 }
 
 export interface ApiCall<T> {
@@ -40,8 +40,12 @@ export abstract class ApiClientBase {
 		try {
 			return await withRetries(
 				async () => {
-					await this.limiters[spec.limiter].acquire(signal);
-					return spec.read(await sendApiRequest(this.ctx, spec.request, itemIndex));
+					const release = await this.limiters[spec.limiter].acquire(signal);
+					try {
+						return spec.read(await sendApiRequest(this.ctx, spec.request, itemIndex));
+					} finally {
+						release();
+					}
 				},
 				{
 					call: spec.call,

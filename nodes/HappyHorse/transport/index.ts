@@ -5,7 +5,7 @@ import { AnyfastApi } from './anyfast';
 import { baseUrlProblem, resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
 import type { ApiLimiters } from './client';
-import { RATE_WINDOW_MS, RateLimiter } from './rateLimiter';
+import { sharedLimiter } from './rateLimiter';
 import { CREDENTIAL_TYPE } from './request';
 import { prepareRedaction } from './secrets';
 import type { HappyHorseApi } from './types';
@@ -30,9 +30,12 @@ export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHors
 			},
 		);
 	}
+	// Shared by every execution of this process that uses the same key and endpoint (see
+	// README, "Many items, rate limits and retries"): across processes the limits still add up.
+	const account = { apiKey: String(credentials.apiKey ?? ''), baseUrl };
 	const limiters: ApiLimiters = {
-		submit: new RateLimiter(positiveOr(credentials.submitsPerSecond, 5), RATE_WINDOW_MS),
-		query: new RateLimiter(positiveOr(credentials.queriesPerSecond, 20), RATE_WINDOW_MS),
+		submit: sharedLimiter(account, 'submit', positiveOr(credentials.submitsPerSecond, 5)),
+		query: sharedLimiter(account, 'query', positiveOr(credentials.queriesPerSecond, 20)),
 	};
 	return family === 'anyfast'
 		? new AnyfastApi(ctx, baseUrl, limiters)
