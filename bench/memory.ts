@@ -1,16 +1,12 @@
 // First: n8n-core reads its environment when it loads.
 import '../dev/setup/env';
 
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { BinaryMode } from '../dev/harness/binaryData';
 import { binaryOf, useFilesystemBinaryMode } from '../dev/harness/binaryData';
 import { runNode } from '../dev/harness/runNode';
-import { mediaFixture } from '../dev/paths';
+import { FILE_BYTES, hundredMegabyteVideo, startEmulatorProcess } from './hundredMegabytes';
 
 /**
  * One measurement, in a fresh process: a 100 MB video goes in (from an earlier node, in the
@@ -18,36 +14,10 @@ import { mediaFixture } from '../dev/paths';
  * memory (RSS) over its state just before the node ran. Run by bench/run.ts.
  */
 
-const FILE_BYTES = 100_000_000;
-
-/** good.mp4 (4 s, H.264, moov first) padded with a `free` box to 100 MB: it passes the checks. */
-function hundredMegabyteVideo(): Buffer {
-	const good = readFileSync(mediaFixture('good.mp4'));
-	const free = Buffer.alloc(FILE_BYTES - good.length);
-	free.writeUInt32BE(free.length, 0);
-	free.write('free', 4, 'latin1');
-	return Buffer.concat([good, free]);
-}
-
-async function startEmulator(): Promise<{ origin: string; apiKey: string; stop(): void }> {
-	const child = spawn(
-		process.execPath,
-		[join(__dirname, 'emulatorServer.js'), String(FILE_BYTES)],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	const line = await new Promise<string>((resolve) => {
-		child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString()));
-	});
-	const [, origin, apiKey] = line.trim().split(' ');
-	return { origin, apiKey, stop: () => child.kill('SIGTERM') };
-}
-
 async function main() {
 	const mode = (process.argv[2] ?? 'default') as BinaryMode;
 	if (mode === 'filesystem') await useFilesystemBinaryMode();
-	const emulator = await startEmulator();
+	const emulator = await startEmulatorProcess();
 	try {
 		let input: INodeExecutionData | undefined = {
 			json: {},

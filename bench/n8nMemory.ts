@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from '../dev/n8n';
-import { mediaFixture } from '../dev/paths';
+import { FILE_BYTES, hundredMegabyteVideo, startEmulatorProcess } from './hundredMegabytes';
 
 /**
  * n8n's `database` binary data mode lives in n8n's cli package (packages/cli, binary-data/
@@ -17,7 +17,6 @@ import { mediaFixture } from '../dev/paths';
  */
 
 const REPO = join(__dirname, '..', '..');
-const FILE_BYTES = 100_000_000;
 
 export interface N8nMemoryFigure {
 	mode: 'database' | 'filesystem';
@@ -27,13 +26,8 @@ export interface N8nMemoryFigure {
 	ms: number;
 }
 
-/** good.mp4 padded with a `free` box to 100 MB, as in bench/memory.ts: it passes the checks. */
 function writeHundredMegabyteVideo(path: string): void {
-	const good = readFileSync(mediaFixture('good.mp4'));
-	const free = Buffer.alloc(FILE_BYTES - good.length);
-	free.writeUInt32BE(free.length, 0);
-	free.write('free', 4, 'latin1');
-	writeFileSync(path, Buffer.concat([good, free]));
+	writeFileSync(path, hundredMegabyteVideo());
 }
 
 function packPackage(): string {
@@ -63,21 +57,6 @@ function rssOf(pid: number): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kilobytes = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
 	return Number(kilobytes ?? 0) * 1024;
-}
-
-async function startEmulator(): Promise<{ origin: string; apiKey: string; stop(): void }> {
-	const child = spawn(
-		process.execPath,
-		[join(__dirname, 'emulatorServer.js'), String(FILE_BYTES)],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	const line = await new Promise<string>((resolve) => {
-		child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString()));
-	});
-	const [, origin, apiKey] = line.trim().split(' ');
-	return { origin, apiKey, stop: () => child.kill('SIGTERM') };
 }
 
 function workflow(videoPath: string, credential: { id: string; name: string }) {
@@ -139,7 +118,7 @@ async function measure(
 	await installCommunityPackage(userFolder, tarball, log);
 	const videoPath = join(userFolder, 'input.mp4');
 	writeHundredMegabyteVideo(videoPath);
-	const emulator = await startEmulator();
+	const emulator = await startEmulatorProcess();
 	const n8n = await startN8n({
 		install,
 		userFolder,

@@ -9,6 +9,7 @@ import type { BinaryMode } from '../dev/harness/binaryData';
 import { useFilesystemBinaryMode } from '../dev/harness/binaryData';
 import { runNode } from '../dev/harness/runNode';
 import { DEFAULT_MAX_VIDEO_SIZE_MB } from '../nodes/HappyHorse/schemas/limits';
+import { credentials, editParameters } from './polling';
 
 /**
  * One measurement, in a fresh process: a task's result URL leads to a body that never ends, and
@@ -42,21 +43,8 @@ async function main() {
 		}, 5);
 		const started = Date.now();
 		const { error } = await runNode({
-			credentials: {
-				apiKey: emulator.apiKey,
-				endpoint: 'custom',
-				baseUrl: emulator.nativeBaseUrl,
-				apiFormat: 'native',
-			},
-			parameters: {
-				operation: 'createEditTask',
-				prompt: 'Replace the background with a beach at sunset',
-				videoSource: 'url',
-				videoUrl: 'https://media.example.com/input.mp4',
-				waitForCompletion: true,
-				downloadVideo: true,
-				options: { pollInterval: 0.05 },
-			},
+			credentials: credentials(emulator),
+			parameters: editParameters({ pollInterval: 0.05 }),
 		});
 		clearInterval(sampler);
 		process.stdout.write(
