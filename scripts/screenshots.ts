@@ -13,6 +13,17 @@ import {
 import { loadExamples, pointAtEmulator, type WorkflowJson } from '../dev/examples';
 import { OWNER } from '../dev/n8n';
 import { repoRoot } from '../dev/paths';
+import {
+	AGENT_EXAMPLE,
+	AGENT_RUN,
+	EDIT_PANEL,
+	EDIT_RUN,
+	OPERATION_PANELS,
+	RUN_EXAMPLE,
+	recastNode,
+	type NodePanel,
+	type RunPicture,
+} from './screenshotPictures';
 
 /**
  * `npm run screenshots`: the README's pictures, taken from the real n8n editor. Starts what
@@ -24,8 +35,12 @@ import { repoRoot } from '../dev/paths';
  *   with the run's log open on the HappyHorse node's binary output,
  * - node-parameters.png: that workflow's "Edit video" node: its parameters and options between
  *   the run's input and the edited videos it output,
- * - node-text-to-video.png, node-image-to-video.png: the HappyHorse node of the text to video and
- *   image to video examples, as they open (not run).
+ * - node-text-to-video.png, node-image-to-video.png, node-reference-to-video.png,
+ *   node-get-task.png, node-cancel-task.png, node-list-tasks.png: the panel of every other
+ *   operation, on the example that uses it, as it opens (not run); the two operations no example
+ *   uses (references to video, cancel) on a copy of an example whose node is set to them,
+ * - agent-workflow.png: the AI Agent example after a run against the scripted local model, its
+ *   log open on the agent's answer.
  *
  * Every picture uses a temporary copy of its example, pointed at this run's emulator and deleted at
  * the end, so the workflows kept in .cache/dev stay as they were. Do not run it while
@@ -48,37 +63,6 @@ const CHROMIUM_ARGS = [
 const VIEWPORT = { width: 1440, height: 900 };
 /** The parameter panel holds everything down to the Options only on a taller window. */
 const TALL_VIEWPORT = { width: 1440, height: 1200 };
-const RUN_EXAMPLE = 'edit-video-from-url-to-disk.json';
-const HAPPYHORSE_NODE = 'Edit video';
-
-/** A HappyHorse node's parameter panel to capture, and in which example. */
-interface NodePanel {
-	example: string;
-	node: string;
-	file: string;
-	/** For a panel opened after the run: a text its output shows then. */
-	ranOutput?: string;
-}
-
-const EDIT_PANEL: NodePanel = {
-	example: RUN_EXAMPLE,
-	node: HAPPYHORSE_NODE,
-	file: 'node-parameters.png',
-	ranOutput: 'video/mp4',
-};
-/** The new operations' panels, opened on their examples without a run. */
-const OPERATION_PANELS: NodePanel[] = [
-	{
-		example: 'text-to-video-from-http-prompts.json',
-		node: 'Generate video',
-		file: 'node-text-to-video.png',
-	},
-	{
-		example: 'image-to-video-from-disk.json',
-		node: 'Animate picture',
-		file: 'node-image-to-video.png',
-	},
-];
 /** Marks the temporary workflow copies, so one left by an interrupted run is removed next time. */
 const COPY_MARKER = 'Temporary copy made by npm run screenshots; safe to delete.';
 
@@ -121,19 +105,34 @@ async function deleteLeftoverCopies(dev: DevEnvironment): Promise<void> {
 	}
 }
 
-/** A temporary copy of examples/`file`, pointed at this run's emulator. */
+/** The credential `npm run dev` made for the agent example's scripted model. */
+async function chatModelCredential(dev: DevEnvironment): Promise<{ id: string; name: string }> {
+	const credentials = (await dev.client.request('GET', '/rest/credentials')).data as Array<{
+		id: string;
+		name: string;
+		type: string;
+	}>;
+	const found = credentials.find((credential) => credential.type === 'openAiApi');
+	if (!found) throw new Error('No OpenAI credential for the scripted chat model');
+	return { id: found.id, name: found.name };
+}
+
+/** A temporary copy of examples/`file`, pointed at this run's emulator (and `panel` recast). */
 async function createExampleCopy(
 	dev: DevEnvironment,
 	file: string,
+	panel?: NodePanel,
 ): Promise<{ id: string; nodes: number }> {
 	const example = loadExamples().find((candidate) => candidate.file === file);
 	if (!example) throw new Error(`No example workflow examples/${file}`);
 	const workflow: WorkflowJson = pointAtEmulator(example.workflow, {
 		emulatorOrigin: dev.emulator.origin,
 		credential: dev.credential,
+		chatModelCredential: file === AGENT_EXAMPLE ? await chatModelCredential(dev) : undefined,
 		outputDir: dev.outputDir,
 		pollInterval: 2,
 	});
+	if (panel?.as) recastNode(workflow, panel.node, panel.as);
 	const { id } = await dev.client.createWorkflow({ ...workflow, description: COPY_MARKER });
 	return { id, nodes: workflow.nodes.length };
 }
@@ -273,13 +272,19 @@ async function credentialScreenshot(page: Page, baseUrl: string): Promise<void> 
 
 /**
  * Waits until the manual run is over: no stop button any more and a green check on every node;
- * throws if a node turned red or it takes too long.
+ * throws if a node turned red or it takes too long. A node that failed shows n8n 1.x's
+ * `canvas-node-status-error`, or in n8n 2.x its issues icon (`node-issues`, the run's error).
  */
 async function waitForRun(page: Page, nodes: number): Promise<void> {
 	const deadline = Date.now() + 180_000;
 	for (;;) {
 		await page.waitForTimeout(500);
-		const failed = await page.getByTestId('canvas-node-status-error').count();
+		const failed = await page
+			.getByTestId('canvas-node')
+			.filter({
+				has: page.getByTestId('canvas-node-status-error').or(page.getByTestId('node-issues')),
+			})
+			.count();
 		if (failed > 0) throw new Error(`The example's run failed on ${failed} node(s)`);
 		const running = await page.getByTestId('stop-execution-button').count();
 		const succeeded = await page
@@ -299,32 +304,48 @@ async function runScreenshot(
 	page: Page,
 	baseUrl: string,
 	workflow: { id: string; nodes: number },
+	picture: RunPicture,
 ): Promise<void> {
 	await page.setViewportSize(VIEWPORT);
 	await page.goto(`${baseUrl}/workflow/${workflow.id}`);
 	const canvasNodes = page.getByTestId('canvas-node');
+	// This workflow's canvas, not the one the editor showed before.
+	await canvasNodes.filter({ hasText: picture.logNode }).first().waitFor();
 	await canvasNodes.nth(workflow.nodes - 1).waitFor();
 	await settle(page);
 	await dismissPopups(page);
 
 	const started = Date.now();
 	await page.getByTestId('execute-workflow-button').click();
+	await page
+		.getByTestId('stop-execution-button')
+		.waitFor({ timeout: 10_000 })
+		.catch(() => log('  (saw no stop button: the run may have been quick)'));
 	await waitForRun(page, workflow.nodes);
 	log(`  the example ran in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	await closeToasts(page);
 
-	// The run's log, on the HappyHorse node: the edited videos it output, as files.
-	await page.getByTestId('logs-overview-header').click();
+	// The run's log, on the picture's node (the HappyHorse node: the edited videos it output).
 	const logsBody = page.getByTestId('logs-overview-body');
+	// Open the log only if it is closed: on an open one the header's middle is "Clear execution".
+	if (!(await logsBody.isVisible())) await page.getByTestId('logs-overview-header').click();
 	await logsBody.waitFor();
-	await logsBody.getByText(HAPPYHORSE_NODE, { exact: true }).click();
-	await page.getByTestId('log-details-output').getByText('video/mp4').first().waitFor();
-	// A taller log, so the first edited video shows whole.
-	await dragLogsPanelTop(page, Math.round(VIEWPORT.height * 0.46));
+	const logNode = logsBody.getByText(picture.logNode, { exact: true }).first();
+	await logNode.click();
+	await page.waitForTimeout(500);
+	// A log shown as its overview only (as the agent's opens) shows a node's output on Details,
+	// which starts on the first node.
+	if (!(await page.getByTestId('log-details').isVisible())) {
+		await page.getByTestId('logs-panel').getByText('Details', { exact: true }).click();
+		await logNode.click();
+	}
+	await page.getByTestId('log-details-output').getByText(picture.logText).first().waitFor();
+	// A taller log, so the first output item shows whole.
+	await dragLogsPanelTop(page, Math.round(VIEWPORT.height * picture.logTop));
 	await page.getByTestId('zoom-to-fit').click();
 	await settle(page);
 	await parkMouse(page, page.getByTestId('canvas'), -300, 40);
-	await save(page, 'workflow-run.png');
+	await save(page, picture.file);
 }
 
 /**
@@ -340,7 +361,8 @@ async function nodeScreenshot(page: Page, panel: NodePanel, workflowUrl?: string
 	}
 	await settle(page);
 	await dismissPopups(page);
-	await page.getByTestId('canvas-node').filter({ hasText: panel.node }).first().dblclick();
+	const name = panel.as?.name ?? panel.node;
+	await page.getByTestId('canvas-node').filter({ hasText: name }).first().dblclick();
 	await page.getByTestId('ndv').waitFor();
 	const parameters = page.getByTestId('node-parameters');
 	await parameters.getByText('Resource', { exact: true }).waitFor();
@@ -377,6 +399,8 @@ async function main() {
 		await deleteLeftoverCopies(dev);
 		const workflow = await createExampleCopy(dev, RUN_EXAMPLE);
 		copies.push(workflow.id);
+		const agent = await createExampleCopy(dev, AGENT_EXAMPLE);
+		copies.push(agent.id);
 
 		selectors.setTestIdAttribute('data-test-id');
 		context = await chromium.launchPersistentContext(profile, {
@@ -400,13 +424,14 @@ async function main() {
 		try {
 			await signIn(page, baseUrl);
 			await credentialScreenshot(page, baseUrl);
-			await runScreenshot(page, baseUrl, workflow);
+			await runScreenshot(page, baseUrl, workflow, EDIT_RUN);
 			await nodeScreenshot(page, EDIT_PANEL);
 			for (const panel of OPERATION_PANELS) {
-				const { id } = await createExampleCopy(dev, panel.example);
+				const { id } = await createExampleCopy(dev, panel.example, panel);
 				copies.push(id);
 				await nodeScreenshot(page, panel, `${baseUrl}/workflow/${id}`);
 			}
+			await runScreenshot(page, baseUrl, agent, AGENT_RUN);
 		} catch (error) {
 			// What the browser showed when it went wrong, to see which step and why.
 			const failure = join(tmpdir(), 'happyhorse-screenshots-failure.png');

@@ -210,7 +210,7 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 		[
 			'reference to video without images',
 			referenceToVideo({ referenceImages: {} }),
-			`Item 0: Reference Images 0 reference image(s) given; ${family === 'native' ? 'DashScope takes 1 to 9' : 'the Anyfast gateway takes 1 to 3'}`,
+			`Item 0: Reference Images hold 0 reference images; ${family === 'native' ? 'DashScope takes 1 to 9' : 'the Anyfast gateway takes 1 to 3'}`,
 		],
 		[
 			'Additional Parameters that are not an object',
@@ -244,7 +244,7 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 		expect(error?.message).toBe(
 			family === 'native'
 				? "The 'HappyHorse' node has issues:\n- At most 9 fields are allowed."
-				: 'Item 0: Reference Images 4 reference image(s) given; the Anyfast gateway takes 1 to 3',
+				: 'Item 0: Reference Images hold 4 reference images; the Anyfast gateway takes 1 to 3',
 		);
 		expect(emulator.requests).toHaveLength(0);
 	});

@@ -79,14 +79,14 @@ const badInputs: BadInput[] = [
 		family: 'anyfast',
 		parameters: { referenceImages: {} },
 		message:
-			'Item 0: Video and Reference Images 0 reference image(s) given; the Anyfast gateway takes exactly 1',
+			'Item 0: Video and Reference Images hold 0 reference images; the Anyfast gateway takes exactly 1',
 	},
 	{
 		name: 'two reference images on Anyfast',
 		family: 'anyfast',
 		parameters: { referenceImages: { images: images(2) } },
 		message:
-			'Item 0: Video and Reference Images 2 reference image(s) given; the Anyfast gateway takes exactly 1',
+			'Item 0: Video and Reference Images hold 2 reference images; the Anyfast gateway takes exactly 1',
 	},
 	{
 		name: 'empty reference image URL',

@@ -172,7 +172,7 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
 			const message =
 				type === 'video'
 					? `must hold exactly one video, not ${given}`
-					: `${given} ${type === 'first_frame' ? 'first frame' : 'reference image'}(s) given; ${family.label} takes ${countText(min, max)}`;
+					: `hold ${given} ${type === 'first_frame' ? 'first frame' : 'reference image'}${given === 1 ? '' : 's'}; ${family.label} takes ${countText(min, max)}`;
 			context.addIssue({ code: z.ZodIssueCode.custom, message });
 		}
 		media.forEach((item, index) => {

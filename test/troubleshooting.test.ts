@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { mediaFixture, repoRoot } from '../dev/paths';
+import { binaryOf } from '../dev/harness/binaryData';
+import { runNode, type NodeRunResult } from '../dev/harness/runNode';
+import { createParameters, credentialsFor, useEmulator } from './fixtures';
+
+/**
+ * The README's Troubleshooting section quotes each error word for word. Every entry is made
+ * here by really running the node against the emulator, and its message must equal the quote:
+ * a change to the node's wording or to the README fails this test. `<taskId>` in a quote stands
+ * for the id of the task the run created (or asked for).
+ */
+
+const emulator = useEmulator();
+
+/** The id Get Task asks for in the expired task's case, which no run created. */
+const EXPIRED_TASK_ID = 'c0ffee00-0000-4000-8000-000000000024';
+
+interface Entry {
+	title: string;
+	message: string;
+}
+
+/** `- **Title**: `message`` lines of the README's "## Troubleshooting" section. */
+function readmeEntries(): Entry[] {
+	const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+	const start = readme.indexOf('\n## Troubleshooting\n');
+	if (start < 0) throw new Error('README.md has no "## Troubleshooting" section');
+	const end = readme.indexOf('\n## ', start + 1);
+	const section = readme.slice(start, end < 0 ? undefined : end);
+	return [...section.matchAll(/^- \*\*(.+?)\*\*: `([^`]+)`/gm)].map(([, title, message]) => ({
+		title,
+		message,
+	}));
+}
+
+const runEdit = (parameters: INodeParameters, items?: INodeExecutionData[]) =>
+	runNode({ credentials: credentialsFor(emulator, 'native'), parameters, items });
+
+/** Each README entry's scenario: a run that ends with that error. */
+const scenarios: Record<string, () => Promise<NodeRunResult>> = {
+	'The key is refused': () =>
+		runNode({
+			credentials: credentialsFor(emulator, 'native', 'sk-a-key-of-another-region'),
+			parameters: createParameters(),
+		}),
+	'Too many requests': () => {
+		// The account's real limit is lower than the credential's Submits per Second (5).
+		emulator.limits.submitsPerSecond = 1;
+		return runEdit(createParameters({ options: { timeout: 0.5 } }), [{ json: {} }, { json: {} }]);
+	},
+	'A task is still running at the timeout': () => {
+		emulator.taskScript = () => ({ statuses: ['RUNNING'] });
+		return runEdit(createParameters({ options: { timeout: 1 } }));
+	},
+	'The answer to a submit was lost': () => {
+		emulator.failNextWith('submit', { type: 'status500AfterCreate' });
+		return runEdit(createParameters());
+	},
+	'The video URL has expired': () => {
+		emulator.failNext('download', {
+			status: 403,
+			body: '<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>',
+		});
+		return runEdit(createParameters());
+	},
+	'The task has expired': () =>
+		runEdit({
+			operation: 'getTask',
+			taskId: EXPIRED_TASK_ID,
+			waitForCompletion: true,
+			options: { pollInterval: 0.01 },
+		}),
+	'A file is too large': async () => {
+		// A real MP4 followed by padding past the 100 MB the API takes.
+		const video = Buffer.concat([
+			readFileSync(mediaFixture('good.mp4')),
+			Buffer.alloc(101 * 1024 * 1024),
+		]);
+		const binary = await binaryOf(
+			{ bytes: video, fileName: 'holiday.mp4', mimeType: 'video/mp4' },
+			'default',
+		);
+		return runEdit(createParameters({ videoSource: 'binary', videoBinaryProperty: 'data' }), [
+			{ json: {}, binary: { data: binary } },
+		]);
+	},
+	'The result is larger than Max Video Size': () =>
+		runEdit(createParameters({ options: { maxVideoSizeMb: 0.05 } })),
+	'Anyfast takes exactly one reference image': () =>
+		runNode({
+			credentials: credentialsFor(emulator, 'anyfast'),
+			parameters: createParameters({
+				referenceImages: {
+					images: [
+						{ source: 'url', url: 'https://media.example.com/sweater.png' },
+						{ source: 'url', url: 'https://media.example.com/scarf.png' },
+					],
+				},
+			}),
+		}),
+	'A file from an earlier node on Anyfast': async () => {
+		const binary = await binaryOf(
+			{
+				bytes: readFileSync(mediaFixture('good.mp4')),
+				fileName: 'clip.mp4',
+				mimeType: 'video/mp4',
+			},
+			'default',
+		);
+		return runNode({
+			credentials: credentialsFor(emulator, 'anyfast'),
+			parameters: createParameters({ videoSource: 'binary', videoBinaryProperty: 'data' }),
+			items: [{ json: {}, binary: { data: binary } }],
+		});
+	},
+	'The base URL is refused': () =>
+		runNode({
+			credentials: {
+				...credentialsFor(emulator, 'native'),
+				baseUrl: `${emulator.nativeBaseUrl}?workspace=team`,
+			},
+			parameters: createParameters(),
+		}),
+};
+
+const entries = readmeEntries();
+
+test('the README lists exactly the scenarios made here', () => {
+	expect(entries.map((entry) => entry.title)).toEqual(Object.keys(scenarios));
+});
+
+describe.each(entries)('$title', ({ title, message }) => {
+	test('the node prints the message the README quotes', async () => {
+		const scenario = scenarios[title];
+		expect(scenario).toBeDefined();
+		const { error } = await scenario();
+		const [taskId = EXPIRED_TASK_ID] = emulator.createdTaskIds;
+		expect(error?.message).toBe(message.replace('<taskId>', taskId));
+	});
+});
