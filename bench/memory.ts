@@ -7,6 +7,7 @@ import type { BinaryMode } from '../dev/harness/binaryData';
 import { binaryOf, useFilesystemBinaryMode } from '../dev/harness/binaryData';
 import { runNode } from '../dev/harness/runNode';
 import { FILE_BYTES, hundredMegabyteVideo, startEmulatorProcess } from './hundredMegabytes';
+import { peakGrowthDuring } from './peakGrowth';
 
 /**
  * One measurement, in a fresh process: a 100 MB video goes in (from an earlier node, in the
@@ -34,35 +35,37 @@ async function main() {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		global.gc?.();
 		const baseline = process.memoryUsage().rss;
-		let peak = baseline;
-		const sampler = setInterval(() => {
-			peak = Math.max(peak, process.memoryUsage().rss);
-		}, 5);
-		const started = Date.now();
-		const { error, items: output } = await runNode({
-			credentials: {
-				apiKey: emulator.apiKey,
-				endpoint: 'custom',
-				baseUrl: `${emulator.origin}/api/v1`,
-				apiFormat: 'native',
-			},
-			items,
-			parameters: {
-				operation: 'createEditTask',
-				prompt: 'Replace the background with a beach at sunset',
-				videoSource: 'binary',
-				videoBinaryProperty: 'video',
-				waitForCompletion: true,
-				downloadVideo: true,
-				options: { pollInterval: 0.05 },
-			},
-		});
-		clearInterval(sampler);
-		peak = Math.max(peak, process.memoryUsage().rss);
+		const {
+			result: { error, items: output },
+			growth,
+			ms,
+		} = await peakGrowthDuring(
+			() => process.memoryUsage().rss,
+			baseline,
+			async () =>
+				await runNode({
+					credentials: {
+						apiKey: emulator.apiKey,
+						endpoint: 'custom',
+						baseUrl: `${emulator.origin}/api/v1`,
+						apiFormat: 'native',
+					},
+					items,
+					parameters: {
+						operation: 'createEditTask',
+						prompt: 'Replace the background with a beach at sunset',
+						videoSource: 'binary',
+						videoBinaryProperty: 'video',
+						waitForCompletion: true,
+						downloadVideo: true,
+						options: { pollInterval: 0.05 },
+					},
+				}),
+		);
 		if (error) throw error;
 		const bytes = output[0].binary?.data?.bytes;
 		process.stdout.write(
-			`${JSON.stringify({ mode, growth: peak - baseline, fileBytes: FILE_BYTES, ms: Date.now() - started, outputBytes: bytes })}\n`,
+			`${JSON.stringify({ mode, growth, fileBytes: FILE_BYTES, ms, outputBytes: bytes })}\n`,
 		);
 	} finally {
 		emulator.stop();

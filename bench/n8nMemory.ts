@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from '../dev/n8n';
 import { FILE_BYTES, hundredMegabyteVideo, startEmulatorProcess } from './hundredMegabytes';
+import { peakGrowthDuring } from './peakGrowth';
 
 /**
  * n8n's `database` binary data mode lives in n8n's cli package (packages/cli, binary-data/
@@ -142,21 +143,25 @@ async function measure(
 			await new Promise((resolve) => setTimeout(resolve, 100));
 			baseline = Math.min(baseline, rssOf(pid));
 		}
-		let peak = baseline;
-		const sampler = setInterval(() => {
-			peak = Math.max(peak, rssOf(pid));
-		}, 20);
-		const started = Date.now();
-		const executionId = await client.runWorkflow(saved, "When clicking 'Execute workflow'");
-		const execution = await client.waitForExecution(executionId, 300_000);
-		clearInterval(sampler);
-		const ms = Date.now() - started;
+		const {
+			result: execution,
+			growth,
+			ms,
+		} = await peakGrowthDuring(
+			() => rssOf(pid),
+			baseline,
+			async () => {
+				const executionId = await client.runWorkflow(saved, "When clicking 'Execute workflow'");
+				return await client.waitForExecution(executionId, 300_000);
+			},
+			20,
+		);
 		if (execution.status !== 'success') {
 			throw new Error(
 				`memory bench in ${mode} mode: ${execution.status} ${JSON.stringify(execution.data?.resultData?.error)}`,
 			);
 		}
-		return { mode, growth: peak - baseline, fileBytes: FILE_BYTES, ms };
+		return { mode, growth, fileBytes: FILE_BYTES, ms };
 	} finally {
 		await n8n.stop();
 		emulator.stop();

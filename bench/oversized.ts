@@ -10,6 +10,7 @@ import { useFilesystemBinaryMode } from '../dev/harness/binaryData';
 import { runNode } from '../dev/harness/runNode';
 import { DEFAULT_MAX_VIDEO_SIZE_MB } from '../nodes/HappyHorse/schemas/limits';
 import { credentials, editParameters } from './polling';
+import { peakGrowthDuring } from './peakGrowth';
 
 /**
  * One measurement, in a fresh process: a task's result URL leads to a body that never ends, and
@@ -37,22 +38,25 @@ async function main() {
 	try {
 		global.gc?.();
 		const baseline = process.memoryUsage().rss;
-		let peak = baseline;
-		const sampler = setInterval(() => {
-			peak = Math.max(peak, process.memoryUsage().rss);
-		}, 5);
-		const started = Date.now();
-		const { error } = await runNode({
-			credentials: credentials(emulator),
-			parameters: editParameters({ pollInterval: 0.05 }),
-		});
-		clearInterval(sampler);
+		const {
+			result: { error },
+			growth,
+			ms,
+		} = await peakGrowthDuring(
+			() => process.memoryUsage().rss,
+			baseline,
+			async () =>
+				await runNode({
+					credentials: credentials(emulator),
+					parameters: editParameters({ pollInterval: 0.05 }),
+				}),
+		);
 		process.stdout.write(
 			`${JSON.stringify({
 				mode,
-				growth: peak - baseline,
+				growth,
 				capBytes: DEFAULT_MAX_VIDEO_SIZE_MB * 1024 * 1024,
-				ms: Date.now() - started,
+				ms,
 				error: error?.message,
 			})}\n`,
 		);
