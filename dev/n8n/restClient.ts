@@ -143,6 +143,18 @@ export class N8nRestClient {
 	}
 
 	/**
+	 * Saves a copy of `workflow` under a name of its own (runs of one example never collide) and
+	 * starts it from `triggerName`; returns the execution id.
+	 */
+	async startCopy(workflow: { name: string } & object, triggerName: string): Promise<string> {
+		const saved = await this.createWorkflow({
+			...workflow,
+			name: `${workflow.name} ${Date.now()}`,
+		});
+		return await this.runWorkflow(saved, triggerName);
+	}
+
+	/**
 	 * Polls GET /rest/executions/<id> until it is finished (or its status is past new/running/
 	 * waiting), then returns its `data` parsed with n8n's own flatted: an IRunExecutionData, with
 	 * results at resultData.runData[<node>][0].data.main[0] and errors at resultData.error.

@@ -100,11 +100,7 @@ interface ToolRun {
 		}
 
 		async function run(workflow: WorkflowJson) {
-			const saved = await client.createWorkflow({
-				...workflow,
-				name: `${workflow.name} ${Date.now()}`,
-			});
-			const executionId = await client.runWorkflow(saved, triggerNodeName(workflow));
+			const executionId = await client.startCopy(workflow, triggerNodeName(workflow));
 			return await client.waitForExecution(executionId, 120_000);
 		}
 

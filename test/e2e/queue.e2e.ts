@@ -129,11 +129,7 @@ describeModes('n8n 2.x in queue mode, binary data in %s mode', (mode) => {
 	}
 
 	async function start(workflow: WorkflowJson): Promise<string> {
-		const saved = await client.createWorkflow({
-			...workflow,
-			name: `${workflow.name} ${Date.now()}`,
-		});
-		return await client.runWorkflow(saved, triggerNodeName(workflow));
+		return await client.startCopy(workflow, triggerNodeName(workflow));
 	}
 
 	async function run(workflow: WorkflowJson, timeoutMs = 120_000) {
