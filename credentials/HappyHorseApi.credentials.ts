@@ -7,6 +7,7 @@ import type {
 
 import {
 	KNOWN_ENDPOINTS,
+	WORKSPACE_REGIONS,
 	credentialTestBaseUrlExpression,
 	credentialTestPathExpression,
 } from '../nodes/HappyHorse/transport/endpoints';
@@ -46,11 +47,37 @@ export class HappyHorseApi implements ICredentialType {
 					description: endpoint.description,
 				})),
 				{
+					name: 'Model Studio Workspace (Singapore, Frankfurt, Beijing)',
+					value: 'modelStudioWorkspace',
+					description:
+						"Your workspace's own domain, {workspace ID}.{region}.maas.aliyuncs.com: Singapore's new domain and Frankfurt's only one",
+				},
+				{
 					name: 'Custom Base URL',
 					value: 'custom',
 					description: 'Any server that speaks the DashScope or the Anyfast API',
 				},
 			],
+		},
+		{
+			displayName: 'Workspace ID',
+			name: 'workspaceId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'ws-756pfhanyfvqhdkw',
+			description:
+				'The Model Studio workspace ID: in the Model Studio console, the icon at the top right. The API key must belong to this workspace.',
+			displayOptions: { show: { endpoint: ['modelStudioWorkspace'] } },
+		},
+		{
+			displayName: 'Workspace Region',
+			name: 'workspaceRegion',
+			type: 'options',
+			default: 'ap-southeast-1',
+			description: "The region of the workspace's domain",
+			options: Object.entries(WORKSPACE_REGIONS).map(([value, name]) => ({ name, value })),
+			displayOptions: { show: { endpoint: ['modelStudioWorkspace'] } },
 		},
 		{
 			displayName: 'Base URL',

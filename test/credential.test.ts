@@ -42,6 +42,7 @@ test.each([
 		'https://dashscope-intl.aliyuncs.com/api/v1',
 		'/tasks/n8n-credential-test',
 	],
+	['dashscopeUs', 'https://dashscope-us.aliyuncs.com/api/v1', '/tasks/n8n-credential-test'],
 	['infiflow', 'https://llm.infiflow.cn/dashscope/api/v1', '/tasks/n8n-credential-test'],
 	['anyfast', 'https://www.anyfast.com.cn', '/v1/models'],
 ])('the %s endpoint is tested at %s%s', (endpoint, baseURL, url) => {
@@ -67,6 +68,33 @@ test.each([
 	},
 );
 
+test.each([
+	['ap-southeast-1', 'ws-756pfhanyfvqhdkw', 'https://ws-756pfhanyfvqhdkw.ap-southeast-1'],
+	['eu-central-1', ' llm-k4l6h7dcie932cqo ', 'https://llm-k4l6h7dcie932cqo.eu-central-1'],
+	['cn-beijing', 'ws-756pfhanyfvqhdkw', 'https://ws-756pfhanyfvqhdkw.cn-beijing'],
+	[undefined, 'ws-756pfhanyfvqhdkw', 'https://ws-756pfhanyfvqhdkw.ap-southeast-1'],
+])(
+	'a Model Studio workspace in %s is tested on its own domain',
+	(workspaceRegion, workspaceId, host) => {
+		// A hidden API Format left from an earlier Custom choice does not change the family.
+		const credentials = { apiKey: 'k', endpoint: 'modelStudioWorkspace', apiFormat: 'anyfast' };
+		expect(testRequestFor({ ...credentials, workspaceId, workspaceRegion })).toEqual({
+			method: 'GET',
+			baseURL: `${host}.maas.aliyuncs.com/api/v1`,
+			url: '/tasks/n8n-credential-test',
+		});
+	},
+);
+
+test.each(['', 'ws_756', 'ws-756.evil.example', '-ws', 'a'.repeat(64)])(
+	'a workspace id that is not one host name label (%p) is tested at a .invalid host that says so',
+	(workspaceId) => {
+		expect(
+			testRequestFor({ apiKey: 'k', endpoint: 'modelStudioWorkspace', workspaceId }).baseURL,
+		).toBe('https://the-workspace-id-is-not-one-host-name-label.invalid');
+	},
+);
+
 describe.each(FAMILIES)('credential test against a %s server', (family: Family) => {
 	test('a good key passes', async () => {
 		expect(await runCredentialTest(credentialsFor(emulator, family))).toBe('OK');
@@ -86,6 +114,8 @@ test('the API key field is a password field, and the fields are the contract nam
 	expect(Object.keys(fields)).toEqual([
 		'apiKey',
 		'endpoint',
+		'workspaceId',
+		'workspaceRegion',
 		'baseUrl',
 		'apiFormat',
 		'submitsPerSecond',
@@ -96,7 +126,24 @@ test('the API key field is a password field, and the fields are the contract nam
 	expect(fields.endpoint.default).toBe('dashscopeBeijing');
 	expect(
 		(fields.endpoint.options as Array<{ value: string }>).map((option) => option.value),
-	).toEqual(['dashscopeBeijing', 'dashscopeSingapore', 'infiflow', 'anyfast', 'custom']);
+	).toEqual([
+		'dashscopeBeijing',
+		'dashscopeSingapore',
+		'dashscopeUs',
+		'infiflow',
+		'anyfast',
+		'modelStudioWorkspace',
+		'custom',
+	]);
+	const workspaceOnly = { show: { endpoint: ['modelStudioWorkspace'] } };
+	expect([fields.workspaceId.displayOptions, fields.workspaceRegion.displayOptions]).toEqual([
+		workspaceOnly,
+		workspaceOnly,
+	]);
+	expect(fields.workspaceRegion.default).toBe('ap-southeast-1');
+	expect(
+		(fields.workspaceRegion.options as Array<{ value: string }>).map((option) => option.value),
+	).toEqual(['ap-southeast-1', 'eu-central-1', 'cn-beijing']);
 	expect(fields.baseUrl.displayOptions).toEqual({ show: { endpoint: ['custom'] } });
 	expect(
 		(fields.apiFormat.options as Array<{ value: string }>).map((option) => option.value),

@@ -6,7 +6,16 @@
 import type { ApiFamily } from '../schemas/task';
 
 export type EndpointName =
-	'dashscopeBeijing' | 'dashscopeSingapore' | 'infiflow' | 'anyfast' | 'custom';
+	| 'dashscopeBeijing'
+	| 'dashscopeSingapore'
+	| 'dashscopeUs'
+	| 'modelStudioWorkspace'
+	| 'infiflow'
+	| 'anyfast'
+	| 'custom';
+
+/** The variants whose base URL the user builds: from a workspace id, or given whole. */
+type BuiltEndpointName = 'modelStudioWorkspace' | 'custom';
 
 export interface KnownEndpoint {
 	displayName: string;
@@ -17,7 +26,7 @@ export interface KnownEndpoint {
 	uploads: boolean;
 }
 
-export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpoint> = {
+export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, BuiltEndpointName>, KnownEndpoint> = {
 	dashscopeBeijing: {
 		displayName: 'DashScope Beijing (China)',
 		description: 'Alibaba Model Studio, China (Beijing) region: dashscope.aliyuncs.com',
@@ -26,10 +35,18 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 		uploads: true,
 	},
 	dashscopeSingapore: {
-		displayName: 'DashScope Singapore (International)',
+		displayName: 'DashScope Singapore (International, Being Retired)',
+		// docs/API.md, "Endpoints": Alibaba's newest page says this domain "will soon go offline".
 		description:
-			'Alibaba Model Studio, international (Singapore) region: dashscope-intl.aliyuncs.com',
+			'dashscope-intl.aliyuncs.com, which Alibaba says will soon go offline: prefer Model Studio Workspace with region Singapore',
 		baseUrl: 'https://dashscope-intl.aliyuncs.com/api/v1',
+		family: 'native',
+		uploads: true,
+	},
+	dashscopeUs: {
+		displayName: 'DashScope US (Virginia)',
+		description: 'Alibaba Model Studio, US (Virginia) region: dashscope-us.aliyuncs.com',
+		baseUrl: 'https://dashscope-us.aliyuncs.com/api/v1',
 		family: 'native',
 		uploads: true,
 	},
@@ -50,6 +67,38 @@ export const KNOWN_ENDPOINTS: Record<Exclude<EndpointName, 'custom'>, KnownEndpo
 	},
 };
 
+/**
+ * The regions of Model Studio's workspace domains that serve HappyHorse (docs/API.md,
+ * "Endpoints"): `https://{workspaceId}.{region}.maas.aliyuncs.com/api/v1`. Frankfurt has only this
+ * domain; Singapore's replaces dashscope-intl.
+ */
+export const WORKSPACE_REGIONS = {
+	'ap-southeast-1': 'Singapore (ap-southeast-1)',
+	'eu-central-1': 'Frankfurt (eu-central-1)',
+	'cn-beijing': 'Beijing (cn-beijing)',
+} as const;
+
+export type WorkspaceRegion = keyof typeof WORKSPACE_REGIONS;
+
+const DEFAULT_WORKSPACE_REGION: WorkspaceRegion = 'ap-southeast-1';
+
+/** One DNS label (RFC 1035): what a workspace id must be to stand in front of the region's domain. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** Why a workspace id cannot be used, or undefined when it can. Ids look like `ws-756pfhanyfvqhdkw`. */
+export function workspaceIdProblem(workspaceId: string): string | undefined {
+	if (workspaceId === '') return 'is empty';
+	if (!DNS_LABEL.test(workspaceId)) {
+		return 'is not a workspace id (letters, digits and inner hyphens, at most 63)';
+	}
+	return undefined;
+}
+
+function workspaceBaseUrl(workspaceId: string, region: unknown): string {
+	const known = typeof region === 'string' && Object.hasOwn(WORKSPACE_REGIONS, region);
+	return `https://${workspaceId}.${known ? region : DEFAULT_WORKSPACE_REGION}.maas.aliyuncs.com/api/v1`;
+}
+
 /** Task id the credential test asks a native endpoint about: any id works, a valid key gets 200. */
 const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test';
 
@@ -57,6 +106,8 @@ export interface CredentialEndpointFields {
 	endpoint?: unknown;
 	baseUrl?: unknown;
 	apiFormat?: unknown;
+	workspaceId?: unknown;
+	workspaceRegion?: unknown;
 }
 
 export interface ResolvedEndpoint {
@@ -96,8 +147,47 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 	return undefined;
 }
 
+/** A credential field that cannot be used as it is, with why; checked when the node uses it. */
+export interface CredentialFieldProblem {
+	field: 'Workspace ID' | 'Base URL';
+	problem: string;
+	/** The value, where quoting it gives nothing away (a URL may hold a password). */
+	quoted?: string;
+}
+
+export function credentialFieldProblem(
+	credentials: CredentialEndpointFields,
+): CredentialFieldProblem | undefined {
+	const endpoint = credentials.endpoint ?? 'dashscopeBeijing';
+	if (endpoint === 'modelStudioWorkspace') {
+		const workspaceId = String(credentials.workspaceId ?? '').trim();
+		const problem = workspaceIdProblem(workspaceId);
+		if (!problem) return undefined;
+		return { field: 'Workspace ID', problem, quoted: workspaceId === '' ? undefined : workspaceId };
+	}
+	if (endpoint === 'custom') {
+		const { baseUrl } = resolveEndpoint(credentials);
+		const problem = baseUrlProblem(baseUrl);
+		if (!problem) return undefined;
+		return {
+			field: 'Base URL',
+			problem,
+			quoted: problem === 'is not an http(s) URL' ? baseUrl : undefined,
+		};
+	}
+	return undefined;
+}
+
 export function resolveEndpoint(credentials: CredentialEndpointFields): ResolvedEndpoint {
 	const endpoint = (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
+	if (endpoint === 'modelStudioWorkspace') {
+		const workspaceId = String(credentials.workspaceId ?? '').trim();
+		return {
+			baseUrl: workspaceBaseUrl(workspaceId, credentials.workspaceRegion),
+			family: 'native',
+			uploads: true,
+		};
+	}
 	if (endpoint === 'custom') {
 		const family = credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native';
 		return {
@@ -126,7 +216,9 @@ function endpointTernary(
 	return `${branches.join('')}${customValue}`;
 }
 
-const customFamily = "($credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native')";
+// A workspace speaks the native API whatever a hidden API Format from an earlier choice says.
+const customFamily =
+	"($credentials.endpoint !== 'modelStudioWorkspace' && $credentials.apiFormat === 'anyfast' ? 'anyfast' : 'native')";
 const familyExpression = endpointTernary((endpoint) => endpoint.family, customFamily);
 
 /**
@@ -139,12 +231,22 @@ const REFUSED_BASE_URL_PROBE =
 
 const customBaseUrl = "($credentials.baseUrl || '').trim()";
 
+/**
+ * Where the credential test of a workspace id that workspaceIdProblem refuses goes instead, as
+ * for a refused base URL: a name under `.invalid` that says why.
+ */
+const REFUSED_WORKSPACE_PROBE = 'https://the-workspace-id-is-not-one-host-name-label.invalid';
+
+const workspaceId = "($credentials.workspaceId || '').trim()";
+const workspaceRegion = `(['${Object.keys(WORKSPACE_REGIONS).join("', '")}'].includes($credentials.workspaceRegion) ? $credentials.workspaceRegion : '${DEFAULT_WORKSPACE_REGION}')`;
+const workspaceBaseUrlExpression = `(/${DNS_LABEL.source}/i.test(${workspaceId}) ? 'https://' + ${workspaceId} + '.' + ${workspaceRegion} + '.maas.aliyuncs.com/api/v1' : '${REFUSED_WORKSPACE_PROBE}')`;
+
 /** `baseURL` of the credential test: the variant's base URL, or the custom one without a trailing slash. */
 export const credentialTestBaseUrlExpression = `={{ ${endpointTernary(
 	(endpoint) => endpoint.baseUrl,
 	// n8n's expression sandbox has no String(): coerce with || instead. The test mirrors
-	// baseUrlProblem's user info, query and fragment rules.
-	`(/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@|[?#]/i.test(${customBaseUrl}) ? '${REFUSED_BASE_URL_PROBE}' : ${customBaseUrl}.replace(/\\/+$/, ''))`,
+	// workspaceIdProblem's rule and baseUrlProblem's user info, query and fragment rules.
+	`$credentials.endpoint === 'modelStudioWorkspace' ? ${workspaceBaseUrlExpression} : (/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@|[?#]/i.test(${customBaseUrl}) ? '${REFUSED_BASE_URL_PROBE}' : ${customBaseUrl}.replace(/\\/+$/, ''))`,
 )} }}`;
 
 /** `url` of the credential test: a free, authenticated read on each family. */

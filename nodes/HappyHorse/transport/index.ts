@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AnyfastApi } from './anyfast';
-import { baseUrlProblem, resolveEndpoint } from './endpoints';
+import { credentialFieldProblem, resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
 import type { ApiLimiters } from './client';
 import { sharedLimiter } from './rateLimiter';
@@ -16,20 +16,17 @@ export type { HappyHorseApi, UploadSource } from './types';
 export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHorseApi> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	await prepareRedaction(ctx, async () => credentials.apiKey);
-	const { baseUrl, family, uploads } = resolveEndpoint(credentials);
-	const problem = baseUrlProblem(baseUrl);
-	if (problem) {
+	const fieldProblem = credentialFieldProblem(credentials);
+	if (fieldProblem) {
 		// A URL with user info is not quoted: its password would be in the message.
-		const quoted = problem === 'is not an http(s) URL' ? ` "${baseUrl}"` : '';
+		const { field, problem, quoted } = fieldProblem;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The HappyHorse credential's Base URL${quoted} ${problem}`,
-			{
-				description:
-					'Open the credential and give a plain base URL such as https://dashscope.aliyuncs.com/api/v1: the API key is sent as a Bearer header, so the URL needs no user name, no password, no query and no fragment.',
-			},
+			`The HappyHorse credential's ${field}${quoted === undefined ? '' : ` "${quoted}"`} ${problem}`,
+			{ description: CREDENTIAL_FIELD_HINTS[field] },
 		);
 	}
+	const { baseUrl, family, uploads } = resolveEndpoint(credentials);
 	// Shared by every execution of this process that uses the same key and endpoint (see
 	// README, "Many items, rate limits and retries"): across processes the limits still add up.
 	const account = { apiKey: String(credentials.apiKey ?? ''), baseUrl };
@@ -41,6 +38,13 @@ export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHors
 		? new AnyfastApi(ctx, baseUrl, limiters)
 		: new NativeApi(ctx, baseUrl, limiters, uploads);
 }
+
+const CREDENTIAL_FIELD_HINTS = {
+	'Base URL':
+		'Open the credential and give a plain base URL such as https://dashscope.aliyuncs.com/api/v1: the API key is sent as a Bearer header, so the URL needs no user name, no password, no query and no fragment.',
+	'Workspace ID':
+		'Open the credential and copy the workspace id from the Model Studio console (the icon at the top right), e.g. ws-756pfhanyfvqhdkw: it becomes the first part of the host name {workspaceId}.{region}.maas.aliyuncs.com.',
+};
 
 function positiveOr(value: unknown, fallback: number): number {
 	const number = Number(value);
