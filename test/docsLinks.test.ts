@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { HappyHorseApi } from '../credentials/HappyHorseApi.credentials';
 
@@ -28,3 +28,54 @@ test('the node links to the README, and to its Credentials section for the crede
 test("the credential's documentation link is the README's Credentials section", () => {
 	expect(new HappyHorseApi().documentationUrl).toBe(`${repository}#credentials`);
 });
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function anchorOf(heading: string): string {
+	return heading
+		.trim()
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\- _]/gu, '')
+		.replace(/ /g, '-');
+}
+
+/** The anchors of a Markdown file's headings (outside code blocks). */
+function anchorsIn(file: string): Set<string> {
+	const anchors = new Set<string>();
+	let fenced = false;
+	for (const line of readFileSync(file, 'utf8').split('\n')) {
+		if (line.startsWith('```')) fenced = !fenced;
+		const heading = /^#{1,6} (.*)$/.exec(line);
+		if (heading && !fenced) anchors.add(anchorOf(heading[1]));
+	}
+	return anchors;
+}
+
+/** The README and every page of docs/: a reader moves between them by these links. */
+const markdownPages = [
+	'README.md',
+	...readdirSync(join(root, 'docs'))
+		.filter((name) => name.endsWith('.md'))
+		.map((name) => `docs/${name}`),
+];
+
+test.each(markdownPages)(
+	'every relative link in %s leads to a file and heading that exist',
+	(page) => {
+		const broken: string[] = [];
+		let fenced = false;
+		for (const line of readFileSync(join(root, page), 'utf8').split('\n')) {
+			if (line.startsWith('```')) fenced = !fenced;
+			if (fenced) continue;
+			for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+				if (/^[a-z]+:/i.test(target)) continue;
+				const [path, anchor] = target.split('#');
+				const file = path === '' ? join(root, page) : join(root, dirname(page), path);
+				if (!existsSync(file)) broken.push(`${target} (no such file)`);
+				else if (anchor !== undefined && file.endsWith('.md') && !anchorsIn(file).has(anchor)) {
+					broken.push(`${target} (no such heading)`);
+				}
+			}
+		}
+		expect(broken).toEqual([]);
+	},
+);
