@@ -78,7 +78,8 @@ test.each([
 	(workspaceRegion, workspaceId, host) => {
 		// A hidden API Format left from an earlier Custom choice does not change the family.
 		const credentials = { apiKey: 'k', endpoint: 'modelStudioWorkspace', apiFormat: 'anyfast' };
-		expect(testRequestFor({ ...credentials, workspaceId, workspaceRegion })).toEqual({
+		const region: ICredentialDataDecryptedObject = workspaceRegion ? { workspaceRegion } : {};
+		expect(testRequestFor({ ...credentials, workspaceId, ...region })).toEqual({
 			method: 'GET',
 			baseURL: `${host}.maas.aliyuncs.com/api/v1`,
 			url: '/tasks/n8n-credential-test',

@@ -78,7 +78,7 @@ export const WORKSPACE_REGIONS = {
 	'cn-beijing': 'Beijing (cn-beijing)',
 } as const;
 
-export type WorkspaceRegion = keyof typeof WORKSPACE_REGIONS;
+type WorkspaceRegion = keyof typeof WORKSPACE_REGIONS;
 
 const DEFAULT_WORKSPACE_REGION: WorkspaceRegion = 'ap-southeast-1';
 
@@ -86,7 +86,7 @@ const DEFAULT_WORKSPACE_REGION: WorkspaceRegion = 'ap-southeast-1';
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** Why a workspace id cannot be used, or undefined when it can. Ids look like `ws-756pfhanyfvqhdkw`. */
-export function workspaceIdProblem(workspaceId: string): string | undefined {
+function workspaceIdProblem(workspaceId: string): string | undefined {
 	if (workspaceId === '') return 'is empty';
 	if (!DNS_LABEL.test(workspaceId)) {
 		return 'is not a workspace id (letters, digits and inner hyphens, at most 63)';
@@ -126,7 +126,7 @@ function trimTrailingSlashes(url: string): string {
  * library replace the Bearer key with Basic auth on every call; a query or a fragment would end
  * up in front of the API's paths. The key goes to a plain http(s) base URL only.
  */
-export function baseUrlProblem(baseUrl: string): string | undefined {
+function baseUrlProblem(baseUrl: string): string | undefined {
 	let url: URL;
 	try {
 		url = new URL(baseUrl);
