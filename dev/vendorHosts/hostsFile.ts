@@ -16,6 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { isAlive } from '../n8n/commands';
+
 export interface HostsBlockOptions {
 	/** Default 127.0.0.1. */
 	address?: string;
@@ -36,15 +38,6 @@ const LOCK_WAIT_MS = 10_000;
 
 function sleepSync(ms: number): void {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
 }
 
 /** Runs `edit` while holding a lock file next to the system's temp files; a dead holder's lock is taken over. */
