@@ -96,6 +96,16 @@ test.each(['', 'ws_756', 'ws-756.evil.example', '-ws', 'a'.repeat(64)])(
 	},
 );
 
+test.each(['eu-central1', 'cn-hongkong'])(
+	'a workspace region the node does not know (%p) is tested at a .invalid host that says so',
+	(workspaceRegion) => {
+		const credentials = { apiKey: 'k', endpoint: 'modelStudioWorkspace', workspaceId: 'ws-1' };
+		expect(testRequestFor({ ...credentials, workspaceRegion }).baseURL).toBe(
+			'https://the-workspace-region-is-not-one-the-node-knows.invalid',
+		);
+	},
+);
+
 describe.each(FAMILIES)('credential test against a %s server', (family: Family) => {
 	test('a good key passes', async () => {
 		expect(await runCredentialTest(credentialsFor(emulator, family))).toBe('OK');

@@ -26,3 +26,19 @@ test.each([
 		expect(error?.description).toContain(HINT);
 	},
 );
+
+test('a Workspace Region the node does not know is refused, naming the field, not sent to Singapore', async () => {
+	const { error } = await runNode({
+		credentials: {
+			apiKey: 'sk-x',
+			endpoint: 'modelStudioWorkspace',
+			workspaceId: 'ws-756pfhanyfvqhdkw',
+			workspaceRegion: 'eu-central1',
+		},
+		parameters: createParameters({ waitForCompletion: false }),
+	});
+	expect(error?.message).toBe(
+		`The HappyHorse credential's Workspace Region "eu-central1" is not one of ap-southeast-1, eu-central-1, cn-beijing`,
+	);
+	expect(error?.description).toContain('Open the credential and pick the region');
+});
