@@ -233,6 +233,8 @@ export async function startDevEnvironment(options: {
 	emulatorPort: number;
 	/** The scripted chat-completions server's port; a free one when not given. */
 	chatModelPort?: number;
+	/** More environment for n8n, e.g. NODE_EXTRA_CA_CERTS (read at its start only). */
+	n8nEnv?: Record<string, string>;
 	log: (line: string) => void;
 }): Promise<DevEnvironment> {
 	const { log } = options;
@@ -264,7 +266,7 @@ export async function startDevEnvironment(options: {
 		log: (line) => (line.startsWith('[n8n ') ? toLogFile : log)(line),
 		// Node keeps the code it compiled for n8n's thousands of modules here, so later starts skip
 		// compiling them again (Node 22.1+, module.enableCompileCache).
-		env: { NODE_COMPILE_CACHE: join(DEV_DIR, 'node-compile-cache') },
+		env: { NODE_COMPILE_CACHE: join(DEV_DIR, 'node-compile-cache'), ...options.n8nEnv },
 	});
 	const client = await N8nRestClient.login(n8n);
 	const credential = await ensureCredential(client, emulator);

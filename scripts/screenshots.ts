@@ -5,11 +5,7 @@ import { join, relative } from 'node:path';
 
 import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-import {
-	DEV_CREDENTIAL_NAME,
-	startDevEnvironment,
-	type DevEnvironment,
-} from '../dev/devEnvironment';
+import { startDevEnvironment, type DevEnvironment } from '../dev/devEnvironment';
 import { loadExamples, pointAtEmulator, type WorkflowJson } from '../dev/examples';
 import { OWNER } from '../dev/n8n';
 import { repoRoot } from '../dev/paths';
@@ -24,13 +20,19 @@ import {
 	type NodePanel,
 	type RunPicture,
 } from './screenshotPictures';
+import {
+	WORKSPACE_CREDENTIAL_NAME,
+	startWorkspaceStandIn,
+	workspaceStandInCa,
+} from './screenshotCredential';
 
 /**
  * `npm run screenshots`: the README's pictures, taken from the real n8n editor. Starts what
  * `npm run dev` starts (on other ports), drives Debian's Chromium headless through the editor with
  * playwright-core (no browser download) and writes docs/screenshots/*.png:
  *
- * - credential.png: the HappyHorse API credential form (Custom Base URL, API key masked),
+ * - credential.png: the HappyHorse API credential form (a Model Studio workspace in Frankfurt,
+ *   tested at its own domain on loopback, see screenshotCredential.ts; API key masked),
  * - workflow-run.png: the "edit videos listed by an HTTP API" example after a successful run,
  *   with the run's log open on the HappyHorse node's binary output,
  * - node-parameters.png: that workflow's "Edit video" node: its parameters and options between
@@ -248,10 +250,14 @@ async function credentialScreenshot(page: Page, baseUrl: string): Promise<void> 
 	await page.goto(`${baseUrl}/home/credentials`);
 	await settle(page);
 	await dismissPopups(page);
-	await page.getByTestId('resources-list-item').filter({ hasText: DEV_CREDENTIAL_NAME }).click();
+	await page
+		.getByTestId('resources-list-item')
+		.filter({ hasText: WORKSPACE_CREDENTIAL_NAME })
+		.click();
 	const modal = page.getByTestId('editCredential-modal');
 	await modal.waitFor();
-	await page.getByTestId('parameter-input-baseUrl').waitFor();
+	await page.getByTestId('parameter-input-workspaceId').waitFor();
+	await page.getByTestId('parameter-input-workspaceRegion').waitFor();
 	// Opening a saved credential tests it; its green banner is part of the picture.
 	await page
 		.getByTestId('credentials-config-container-test-success')
@@ -391,12 +397,15 @@ async function main() {
 		Number(process.env.HAPPYHORSE_SCREENSHOTS_EMULATOR_PORT ?? n8nPort + 1),
 	);
 
-	const dev = await startDevEnvironment({ n8nPort, emulatorPort, log });
+	const { ca, n8nEnv } = workspaceStandInCa();
+	const dev = await startDevEnvironment({ n8nPort, emulatorPort, n8nEnv, log });
 	let context: BrowserContext | undefined;
+	let workspace: { stop(): Promise<void> } | undefined;
 	const copies: string[] = [];
 	const profile = mkdtempSync(join(tmpdir(), 'happyhorse-chromium-'));
 	try {
 		await deleteLeftoverCopies(dev);
+		workspace = await startWorkspaceStandIn(dev, ca, log);
 		const workflow = await createExampleCopy(dev, RUN_EXAMPLE);
 		copies.push(workflow.id);
 		const agent = await createExampleCopy(dev, AGENT_EXAMPLE);
@@ -445,7 +454,9 @@ async function main() {
 		await context?.close().catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
 		for (const id of copies) await deleteWorkflow(dev, id).catch(() => undefined);
+		await workspace?.stop();
 		await dev.stop();
+		ca.remove();
 	}
 	log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

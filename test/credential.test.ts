@@ -78,7 +78,8 @@ test.each([
 	(workspaceRegion, workspaceId, host) => {
 		// A hidden API Format left from an earlier Custom choice does not change the family.
 		const credentials = { apiKey: 'k', endpoint: 'modelStudioWorkspace', apiFormat: 'anyfast' };
-		expect(testRequestFor({ ...credentials, workspaceId, workspaceRegion })).toEqual({
+		const region: ICredentialDataDecryptedObject = workspaceRegion ? { workspaceRegion } : {};
+		expect(testRequestFor({ ...credentials, workspaceId, ...region })).toEqual({
 			method: 'GET',
 			baseURL: `${host}.maas.aliyuncs.com/api/v1`,
 			url: '/tasks/n8n-credential-test',
@@ -92,6 +93,16 @@ test.each(['', 'ws_756', 'ws-756.evil.example', '-ws', 'a'.repeat(64)])(
 		expect(
 			testRequestFor({ apiKey: 'k', endpoint: 'modelStudioWorkspace', workspaceId }).baseURL,
 		).toBe('https://the-workspace-id-is-not-one-host-name-label.invalid');
+	},
+);
+
+test.each(['eu-central1', 'cn-hongkong'])(
+	'a workspace region the node does not know (%p) is tested at a .invalid host that says so',
+	(workspaceRegion) => {
+		const credentials = { apiKey: 'k', endpoint: 'modelStudioWorkspace', workspaceId: 'ws-1' };
+		expect(testRequestFor({ ...credentials, workspaceRegion }).baseURL).toBe(
+			'https://the-workspace-region-is-not-one-the-node-knows.invalid',
+		);
 	},
 );
 

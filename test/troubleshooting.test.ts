@@ -48,6 +48,16 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 			credentials: credentialsFor(emulator, 'native', 'sk-a-key-of-another-region'),
 			parameters: createParameters(),
 		}),
+	'The workspace ID is refused': () =>
+		runNode({
+			credentials: {
+				apiKey: emulator.apiKey,
+				endpoint: 'modelStudioWorkspace',
+				workspaceId: 'ws_756pfhanyfvqhdkw',
+				workspaceRegion: 'eu-central-1',
+			},
+			parameters: createParameters(),
+		}),
 	'Too many requests': () => {
 		// The account's real limit is lower than the credential's Submits per Second (5).
 		emulator.limits.submitsPerSecond = 1;

@@ -1,6 +1,16 @@
 /** Child processes and waiting, for the installs and the n8n processes. */
 import { spawn } from 'node:child_process';
 
+/** Whether a process with this id exists (one of another user's counts). */
+export function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { repoRoot } from '../paths';
-import { capture, run, sleep } from './commands';
+import { capture, isAlive, run, sleep } from './commands';
 
 export type N8nMajor = '1' | '2';
 
@@ -286,15 +286,6 @@ async function acquireLock(
 		if (!told) log(`${what}: waiting for another process (pid ${owner || '?'}) that installs it`);
 		told = true;
 		await sleep(1000);
-	}
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 

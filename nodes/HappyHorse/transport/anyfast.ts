@@ -115,7 +115,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 			`${operation} is not available on the Anyfast gateway`,
 			{
 				itemIndex,
-				description: `The gateway has no call for it. Use a DashScope endpoint (Beijing or Singapore) for ${operation}${
+				description: `The gateway has no call for it. Use a DashScope endpoint (any Alibaba region) for ${operation}${
 					taskId ? `, or manage task ${taskId} in the Anyfast console` : ''
 				}.`,
 			},

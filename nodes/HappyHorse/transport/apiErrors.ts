@@ -21,7 +21,7 @@ const ADVICE: Array<{ codes: string[]; statuses?: number[]; advice: string }> = 
 		codes: ['InvalidApiKey', 'invalid_api_key', 'Unauthorized'],
 		statuses: [401],
 		advice:
-			"Check the API key in the HappyHorse credential, and that the credential's endpoint is the key's own region: a Beijing key gets 401 in Singapore and the other way round.",
+			"Check the API key in the HappyHorse credential, and that the credential's endpoint is the key's own region: a Beijing key gets 401 in Singapore, the US or Frankfurt, and the other way round.",
 	},
 	{
 		codes: ['Throttling', 'LimitRequests', 'rate_limit'],

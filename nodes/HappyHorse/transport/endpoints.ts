@@ -78,7 +78,7 @@ export const WORKSPACE_REGIONS = {
 	'cn-beijing': 'Beijing (cn-beijing)',
 } as const;
 
-export type WorkspaceRegion = keyof typeof WORKSPACE_REGIONS;
+type WorkspaceRegion = keyof typeof WORKSPACE_REGIONS;
 
 const DEFAULT_WORKSPACE_REGION: WorkspaceRegion = 'ap-southeast-1';
 
@@ -86,12 +86,22 @@ const DEFAULT_WORKSPACE_REGION: WorkspaceRegion = 'ap-southeast-1';
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** Why a workspace id cannot be used, or undefined when it can. Ids look like `ws-756pfhanyfvqhdkw`. */
-export function workspaceIdProblem(workspaceId: string): string | undefined {
+function workspaceIdProblem(workspaceId: string): string | undefined {
 	if (workspaceId === '') return 'is empty';
 	if (!DNS_LABEL.test(workspaceId)) {
 		return 'is not a workspace id (letters, digits and inner hyphens, at most 63)';
 	}
 	return undefined;
+}
+
+/**
+ * Why a workspace region cannot be used, or undefined when it can; none given means the default.
+ * An unknown one is refused rather than replaced: the key would go to another region's domain.
+ */
+function workspaceRegionProblem(region: unknown): string | undefined {
+	if (region === undefined || region === '') return undefined;
+	if (typeof region === 'string' && Object.hasOwn(WORKSPACE_REGIONS, region)) return undefined;
+	return `is not one of ${Object.keys(WORKSPACE_REGIONS).join(', ')}`;
 }
 
 function workspaceBaseUrl(workspaceId: string, region: unknown): string {
@@ -126,7 +136,7 @@ function trimTrailingSlashes(url: string): string {
  * library replace the Bearer key with Basic auth on every call; a query or a fragment would end
  * up in front of the API's paths. The key goes to a plain http(s) base URL only.
  */
-export function baseUrlProblem(baseUrl: string): string | undefined {
+function baseUrlProblem(baseUrl: string): string | undefined {
 	let url: URL;
 	try {
 		url = new URL(baseUrl);
@@ -149,7 +159,7 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 
 /** A credential field that cannot be used as it is, with why; checked when the node uses it. */
 export interface CredentialFieldProblem {
-	field: 'Workspace ID' | 'Base URL';
+	field: 'Workspace ID' | 'Workspace Region' | 'Base URL';
 	problem: string;
 	/** The value, where quoting it gives nothing away (a URL may hold a password). */
 	quoted?: string;
@@ -162,8 +172,20 @@ export function credentialFieldProblem(
 	if (endpoint === 'modelStudioWorkspace') {
 		const workspaceId = String(credentials.workspaceId ?? '').trim();
 		const problem = workspaceIdProblem(workspaceId);
-		if (!problem) return undefined;
-		return { field: 'Workspace ID', problem, quoted: workspaceId === '' ? undefined : workspaceId };
+		if (problem) {
+			return {
+				field: 'Workspace ID',
+				problem,
+				quoted: workspaceId === '' ? undefined : workspaceId,
+			};
+		}
+		const regionProblem = workspaceRegionProblem(credentials.workspaceRegion);
+		if (!regionProblem) return undefined;
+		return {
+			field: 'Workspace Region',
+			problem: regionProblem,
+			quoted: String(credentials.workspaceRegion),
+		};
 	}
 	if (endpoint === 'custom') {
 		const { baseUrl } = resolveEndpoint(credentials);
@@ -237,9 +259,13 @@ const customBaseUrl = "($credentials.baseUrl || '').trim()";
  */
 const REFUSED_WORKSPACE_PROBE = 'https://the-workspace-id-is-not-one-host-name-label.invalid';
 
+/** The same for a workspace region that workspaceRegionProblem refuses. */
+const REFUSED_REGION_PROBE = 'https://the-workspace-region-is-not-one-the-node-knows.invalid';
+
 const workspaceId = "($credentials.workspaceId || '').trim()";
-const workspaceRegion = `(['${Object.keys(WORKSPACE_REGIONS).join("', '")}'].includes($credentials.workspaceRegion) ? $credentials.workspaceRegion : '${DEFAULT_WORKSPACE_REGION}')`;
-const workspaceBaseUrlExpression = `(/${DNS_LABEL.source}/i.test(${workspaceId}) ? 'https://' + ${workspaceId} + '.' + ${workspaceRegion} + '.maas.aliyuncs.com/api/v1' : '${REFUSED_WORKSPACE_PROBE}')`;
+const workspaceRegion = `($credentials.workspaceRegion || '${DEFAULT_WORKSPACE_REGION}')`;
+const knownRegion = `['${Object.keys(WORKSPACE_REGIONS).join("', '")}'].includes(${workspaceRegion})`;
+const workspaceBaseUrlExpression = `(!/${DNS_LABEL.source}/i.test(${workspaceId}) ? '${REFUSED_WORKSPACE_PROBE}' : !${knownRegion} ? '${REFUSED_REGION_PROBE}' : 'https://' + ${workspaceId} + '.' + ${workspaceRegion} + '.maas.aliyuncs.com/api/v1')`;
 
 /** `baseURL` of the credential test: the variant's base URL, or the custom one without a trailing slash. */
 export const credentialTestBaseUrlExpression = `={{ ${endpointTernary(

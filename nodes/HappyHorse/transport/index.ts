@@ -42,6 +42,8 @@ export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHors
 const CREDENTIAL_FIELD_HINTS = {
 	'Base URL':
 		'Open the credential and give a plain base URL such as https://dashscope.aliyuncs.com/api/v1: the API key is sent as a Bearer header, so the URL needs no user name, no password, no query and no fragment.',
+	'Workspace Region':
+		'Open the credential and pick the region of the workspace from the list: Singapore (ap-southeast-1), Frankfurt (eu-central-1) or Beijing (cn-beijing).',
 	'Workspace ID':
 		'Open the credential and copy the workspace id from the Model Studio console (the icon at the top right), e.g. ws-756pfhanyfvqhdkw: it becomes the first part of the host name {workspaceId}.{region}.maas.aliyuncs.com.',
 };

@@ -43,7 +43,7 @@ const NATIVE_MEDIA_RULES: FamilyRules = {
 const OSS_PREFIX = 'oss://';
 const UPLOAD_RETRY_BUDGET_MS = 120_000;
 
-/** DashScope's own API (Beijing, Singapore, the infiflow proxy, or a custom native base URL). */
+/** DashScope's own API (every Alibaba region and workspace domain, the infiflow proxy, or a custom native base URL). */
 export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly family = 'native' as const;
 

@@ -9,7 +9,7 @@ import type { UploadSource } from './types';
 
 /** What to do instead, where an endpoint cannot take files. */
 export const UPLOAD_ALTERNATIVE =
-	'Give a public URL instead, for example a presigned link from an S3 or Google Drive node, or use a DashScope endpoint (Beijing or Singapore), which can take files.';
+	'Give a public URL instead, for example a presigned link from an S3 or Google Drive node, or use a DashScope endpoint (any Alibaba region), which can take files.';
 
 /** A large file on a slow link: this long without a byte moving ends the upload. */
 const UPLOAD_TIMEOUT_MS = 600_000;
