@@ -69,7 +69,7 @@ const imageToVideo = (overrides: INodeParameters = {}): INodeParameters => ({
 
 const referenceToVideo = (overrides: INodeParameters = {}): INodeParameters => ({
 	operation: 'createReferenceToVideoTask',
-	prompt: 'character1 hands character2 a cup of coffee',
+	prompt: '[Image 1] hands [Image 2] a cup of coffee',
 	referenceImages: {
 		images: [
 			{ source: 'url', url: 'https://media.example.com/a.png' },
@@ -157,7 +157,7 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 			parameters: referenceToVideo({ options: { ratio: '1:1', model: 'happyhorse-1.0-r2v' } }),
 		});
 		expect(error).toBeUndefined();
-		const prompt = 'character1 hands character2 a cup of coffee';
+		const prompt = '[Image 1] hands [Image 2] a cup of coffee';
 		const urls = ['https://media.example.com/a.png', 'https://media.example.com/b.png'];
 		expect(submitted()).toEqual([
 			family === 'native'
@@ -190,12 +190,12 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 		[
 			'a ratio outside the list',
 			textToVideo({ options: { ratio: '2:1' } }),
-			'Item 0: Options → Aspect Ratio must be 16:9 or 9:16 or 1:1 or 4:3 or 3:4, not "2:1"',
+			'Item 0: Options → Aspect Ratio must be 16:9, 9:16, 1:1, 4:3, 3:4, 4:5, 5:4, 9:21 or 21:9, not "2:1"',
 		],
 		[
 			'a resolution outside the list',
 			referenceToVideo({ options: { resolution: '4K' } }),
-			'Item 0: Options → Resolution must be 720P or 1080P, not "4K"',
+			'Item 0: Options → Resolution must be 480P, 720P or 1080P, not "4K"',
 		],
 		[
 			'a first frame URL that is not http(s)',
