@@ -318,7 +318,9 @@ describe('files for the new kinds (DashScope temporary upload)', () => {
 		]);
 	});
 
-	test('binary character images are uploaded for the reference-to-video model', async () => {
+	test('binary character images over 256 KiB are uploaded for the reference-to-video model', async () => {
+		// Smaller pictures go inline (test/node/inlinePictures.test.ts); bytes after IEND pad it.
+		const hero = Buffer.concat([png(400, 600), Buffer.alloc(300 * 1024)]);
 		const { error } = await runNode({
 			credentials: credentials(),
 			parameters: referenceToVideo({
@@ -330,7 +332,7 @@ describe('files for the new kinds (DashScope temporary upload)', () => {
 					],
 				},
 			}),
-			items: [await itemWithPictures({ hero: png(400, 600) })],
+			items: [await itemWithPictures({ hero })],
 		});
 		expect(error).toBeUndefined();
 		const policies = emulator.requestsOf('policy');

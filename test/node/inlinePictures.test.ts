@@ -84,6 +84,71 @@ describe.each<BinaryMode>(['default', 'filesystem'])('infiflow, %s binary mode',
 	});
 });
 
+describe('DashScope endpoints, with their temporary upload (INLINE_WITH_UPLOAD_MAX_BYTES)', () => {
+	const dashscope = () => credentialsFor(emulator, 'native');
+
+	test('a picture up to 256 KiB goes inline too: no upload, no OSS header', async () => {
+		const picture = Buffer.concat([png(400, 600), Buffer.alloc(256 * 1024 - png(400, 600).length)]);
+		expect(picture.length).toBe(256 * 1024);
+		const { error } = await runNode({
+			credentials: dashscope(),
+			parameters: referenceToVideo({ model: 'happyhorse-1.1-r2v' }),
+			items: [await itemWith({ bytes: picture, fileName: 'woman.png', mimeType: 'image/png' })],
+		});
+		expect(error).toBeUndefined();
+		expect(emulator.requests.map((request) => request.kind)).toEqual(['submit']);
+		const [submit] = submitted();
+		expect(submit.headers['x-dashscope-ossresourceresolve']).toBeUndefined();
+		expect((submit.json as { input: { media: unknown[] } }).input.media).toEqual([
+			{ type: 'reference_image', url: `data:image/png;base64,${picture.toString('base64')}` },
+			{ type: 'reference_image', url: IMAGE_URL },
+		]);
+	});
+
+	test('one byte more is uploaded, as before', async () => {
+		const picture = Buffer.concat([
+			png(400, 600),
+			Buffer.alloc(256 * 1024 + 1 - png(400, 600).length),
+		]);
+		const { error } = await runNode({
+			credentials: dashscope(),
+			parameters: referenceToVideo(),
+			items: [await itemWith({ bytes: picture, fileName: 'woman.png', mimeType: 'image/png' })],
+		});
+		expect(error).toBeUndefined();
+		expect(emulator.requests.map((request) => request.kind)).toEqual([
+			'policy',
+			'upload',
+			'submit',
+		]);
+		const [submit] = submitted();
+		expect(submit.headers['x-dashscope-ossresourceresolve']).toBe('enable');
+		expect(
+			(submit.json as { input: { media: Array<{ url: string }> } }).input.media[0].url,
+		).toMatch(/^oss:\/\/.+\/woman\.png$/);
+	});
+
+	test('a small file a data: URI cannot carry is uploaded, and the API judges it', async () => {
+		const { error } = await runNode({
+			credentials: dashscope(),
+			parameters: referenceToVideo({ checkMedia: false }),
+			items: [
+				await itemWith({
+					bytes: Buffer.from('GIF89a……'),
+					fileName: 'woman.gif',
+					mimeType: 'image/gif',
+				}),
+			],
+		});
+		expect(error).toBeUndefined();
+		expect(emulator.requests.map((request) => request.kind)).toEqual([
+			'policy',
+			'upload',
+			'submit',
+		]);
+	});
+});
+
 describe('the MIME type comes from the file’s own bytes', () => {
 	test.each([
 		['a JPEG named .bin', JPEG_HEAD, 'image/jpeg'],
