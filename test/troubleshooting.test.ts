@@ -6,6 +6,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { mediaFixture, repoRoot } from '../dev/paths';
 import { binaryOf } from '../dev/harness/binaryData';
 import { runNode, type NodeRunResult } from '../dev/harness/runNode';
+import { KNOWN_ENDPOINTS } from '../nodes/HappyHorse/transport/endpoints';
 import { createParameters, credentialsFor, useEmulator } from './fixtures';
 
 /**
@@ -91,6 +92,13 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 	},
 	'The result is larger than Max Video Size': () =>
 		runEdit(createParameters({ options: { maxVideoSizeMb: 0.05 } })),
+	'A setting the model may not take': () =>
+		runEdit({
+			operation: 'createTextToVideoTask',
+			prompt: 'A red fox running through fresh snow at dawn',
+			waitForCompletion: false,
+			options: { resolution: '480P' },
+		}),
 	'Anyfast takes exactly one reference image': () =>
 		runNode({
 			credentials: credentialsFor(emulator, 'anyfast'),
@@ -118,6 +126,28 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 			items: [{ json: {}, binary: { data: binary } }],
 		});
 	},
+	'A first frame from an earlier node on the infiflow proxy': async () => {
+		// The infiflow variant as it is (no upload), its base URL pointed at the emulator.
+		jest.replaceProperty(KNOWN_ENDPOINTS.infiflow, 'baseUrl', emulator.nativeBaseUrl);
+		const binary = await binaryOf(
+			{
+				bytes: readFileSync(mediaFixture('good.png')),
+				fileName: 'frame.png',
+				mimeType: 'image/png',
+			},
+			'default',
+		);
+		return runNode({
+			credentials: { apiKey: emulator.apiKey, endpoint: 'infiflow' },
+			parameters: {
+				operation: 'createImageToVideoTask',
+				imageSource: 'binary',
+				imageBinaryProperty: 'data',
+				waitForCompletion: false,
+			},
+			items: [{ json: {}, binary: { data: binary } }],
+		});
+	},
 	'The base URL is refused': () =>
 		runNode({
 			credentials: {
@@ -139,6 +169,7 @@ describe.each(entries)('$title', ({ title, message }) => {
 		const scenario = scenarios[title];
 		expect(scenario).toBeDefined();
 		const { error } = await scenario();
+		jest.restoreAllMocks();
 		const [taskId = EXPIRED_TASK_ID] = emulator.createdTaskIds;
 		expect(error?.message).toBe(message.replace('<taskId>', taskId));
 	});

@@ -98,7 +98,7 @@ export function taskNoun(model: string): string {
 }
 
 /** The kind of task a model makes, when the model is one the node knows. */
-export function kindOfModel(model: string): TaskKind | undefined {
+function kindOfModel(model: string): TaskKind | undefined {
 	return TASK_KINDS.find((candidate) => TASK_KIND_SPECS[candidate].models.includes(model));
 }
 
