@@ -244,3 +244,33 @@ describe('what cannot go inline: an error of the item, before any request', () =
 		expect(emulator.requests).toHaveLength(0);
 	});
 });
+
+describe('a data: URI given in a reference image URL field (DashScope)', () => {
+	const withUrl = (url: string): INodeParameters => ({
+		...referenceToVideo(),
+		referenceImages: { images: [{ source: 'url', url }] },
+	});
+
+	test('a JPEG, PNG or WEBP data: URI is passed on as it is', async () => {
+		const url = `data:image/png;base64,${png(400, 400).toString('base64')}`;
+		const { error } = await runNode({
+			credentials: credentialsFor(emulator, 'native'),
+			parameters: withUrl(url),
+		});
+		expect(error).toBeUndefined();
+		expect((submitted()[0].json as { input: { media: unknown[] } }).input.media).toEqual([
+			{ type: 'reference_image', url },
+		]);
+	});
+
+	test('another type is refused before any request', async () => {
+		const { error } = await runNode({
+			credentials: credentialsFor(emulator, 'native'),
+			parameters: withUrl('data:image/gif;base64,R0lGODlh'),
+		});
+		expect(error?.message).toBe(
+			'Item 0: Reference Image 1 URL must be a data:image/jpeg, image/png or image/webp URI in base64',
+		);
+		expect(emulator.requests).toHaveLength(0);
+	});
+});

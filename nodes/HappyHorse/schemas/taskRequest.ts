@@ -101,8 +101,7 @@ function urlSchemeProblem(
 	acceptsDataUris: boolean,
 ): string | undefined {
 	if (acceptsOssUrls && /^oss:\/\/\S+$/.test(url)) return undefined;
-	if (url.startsWith('data:')) {
-		if (!acceptsDataUris) return 'takes no data: URI here: give an http(s) URL';
+	if (acceptsDataUris && url.startsWith('data:')) {
 		return DATA_URI.test(url)
 			? undefined
 			: 'must be a data:image/jpeg, image/png or image/webp URI in base64';
