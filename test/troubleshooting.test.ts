@@ -42,6 +42,16 @@ function readmeEntries(): Entry[] {
 const runEdit = (parameters: INodeParameters, items?: INodeExecutionData[]) =>
 	runNode({ credentials: credentialsFor(emulator, 'native'), parameters, items });
 
+/** One input item holding a media fixture as its binary field `data`. */
+async function fixtureItem(
+	fixture: string,
+	fileName: string,
+	mimeType: string,
+): Promise<INodeExecutionData[]> {
+	const bytes = readFileSync(mediaFixture(fixture));
+	return [{ json: {}, binary: { data: await binaryOf({ bytes, fileName, mimeType }, 'default') } }];
+}
+
 /** Each README entry's scenario: a run that ends with that error. */
 const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 	'The key is refused': () =>
@@ -111,32 +121,15 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 				},
 			}),
 		}),
-	'A file from an earlier node on Anyfast': async () => {
-		const binary = await binaryOf(
-			{
-				bytes: readFileSync(mediaFixture('good.mp4')),
-				fileName: 'clip.mp4',
-				mimeType: 'video/mp4',
-			},
-			'default',
-		);
-		return runNode({
+	'A file from an earlier node on Anyfast': async () =>
+		runNode({
 			credentials: credentialsFor(emulator, 'anyfast'),
 			parameters: createParameters({ videoSource: 'binary', videoBinaryProperty: 'data' }),
-			items: [{ json: {}, binary: { data: binary } }],
-		});
-	},
+			items: await fixtureItem('good.mp4', 'clip.mp4', 'video/mp4'),
+		}),
 	'A first frame from an earlier node on the infiflow proxy': async () => {
 		// The infiflow variant as it is (no upload), its base URL pointed at the emulator.
 		jest.replaceProperty(KNOWN_ENDPOINTS.infiflow, 'baseUrl', emulator.nativeBaseUrl);
-		const binary = await binaryOf(
-			{
-				bytes: readFileSync(mediaFixture('good.png')),
-				fileName: 'frame.png',
-				mimeType: 'image/png',
-			},
-			'default',
-		);
 		return runNode({
 			credentials: { apiKey: emulator.apiKey, endpoint: 'infiflow' },
 			parameters: {
@@ -145,7 +138,7 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 				imageBinaryProperty: 'data',
 				waitForCompletion: false,
 			},
-			items: [{ json: {}, binary: { data: binary } }],
+			items: await fixtureItem('good.png', 'frame.png', 'image/png'),
 		});
 	},
 	'The base URL is refused': () =>
