@@ -150,6 +150,24 @@ describe('what the sources disagree on: sent, and the API answer made clear', ()
 		);
 	});
 
+	test('a 400 with a cause of its own is not put on the setting', async () => {
+		emulator.failNext('submit', {
+			status: 400,
+			body: {
+				code: 'DataInspectionFailed',
+				message: 'Input data may contain inappropriate content.',
+			},
+		});
+		const { error } = await runNode({
+			credentials: credentialsFor(emulator, 'native'),
+			parameters: textToVideo({ resolution: '480P' }),
+		});
+		expect(error?.message).toBe(
+			'Creating the text-to-video task failed (HTTP 400): DataInspectionFailed: Input data may contain inappropriate content.',
+		);
+		expect(error?.description).not.toContain('Options → Resolution');
+	});
+
 	test('a 400 about something else with a well-listed setting is left as the API said it', async () => {
 		const { error } = await runNode({
 			credentials: credentialsFor(emulator, 'native'),

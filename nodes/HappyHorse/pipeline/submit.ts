@@ -6,6 +6,7 @@ import type { TaskRequest } from '../schemas/taskRequest';
 import { unconfirmedSettings } from '../schemas/taskRequest';
 import { FINAL_STATUSES } from '../schemas/task';
 import type { HappyHorseApi } from '../transport';
+import { adviceFor } from '../transport/apiErrors';
 import { ExecutionStoppedError } from '../transport/executionStopped';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
@@ -64,6 +65,9 @@ export async function submitTasks(
  */
 function explainRefusedSettings(error: Error, request: TaskRequest, family: FamilyRules): void {
 	if (!(error instanceof NodeApiError) || error.httpCode !== '400') return;
+	// A refusal with a cause of its own (moderation, billing, a URL) is not about the settings.
+	const code = error.context.apiErrorCode;
+	if (typeof code === 'string' && adviceFor({ httpStatus: 400, code })) return;
 	const settings = unconfirmedSettings(request, family);
 	if (settings.length === 0) return;
 	const named = settings.map(({ option, value }) => `${option} ${value}`).join(', ');
