@@ -62,23 +62,9 @@ export const OPERATION_PANELS: NodePanel[] = [
 		file: 'node-image-to-video.png',
 	},
 	{
-		example: 'text-to-video-from-http-prompts.json',
-		node: 'Generate video',
+		example: 'reference-to-video-from-urls.json',
+		node: 'Make video from pictures',
 		file: 'node-reference-to-video.png',
-		as: {
-			name: 'Video of the pictures',
-			parameters: {
-				operation: 'createReferenceToVideoTask',
-				prompt: 'character1 walks character2 on the beach at sunset, the camera follows them',
-				referenceImages: {
-					images: [
-						{ source: 'url', url: 'https://example.com/person.png' },
-						{ source: 'url', url: 'https://example.com/dog.png' },
-					],
-				},
-				options: { ratio: '9:16', duration: 5 },
-			},
-		},
 	},
 	{ example: 'create-now-collect-later.json', node: 'Collect result', file: 'node-get-task.png' },
 	{

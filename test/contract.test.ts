@@ -63,8 +63,9 @@ test('reference image entries and options use the contract names', () => {
 	)[0];
 	expect(images.name).toBe('images');
 	expect(images.values.map((value) => value.name)).toEqual(['source', 'url', 'binaryProperty']);
+	// An option may have one entry per set of operations (Resolution: video edit has no 480P).
 	const options = (property('options').options as INodeProperties[]).map((option) => option.name);
-	expect(options.sort()).toEqual(
+	expect([...new Set(options)].sort()).toEqual(
 		[
 			'additionalParameters',
 			'audioSetting',
@@ -81,6 +82,31 @@ test('reference image entries and options use the contract names', () => {
 			'watermark',
 		].sort(),
 	);
+});
+
+test('Resolution and Aspect Ratio offer the contract values, per operation', () => {
+	const options = property('options').options as INodeProperties[];
+	const valuesFor = (name: string, operation: string) =>
+		options
+			.filter((option) => option.name === name)
+			.filter((option) => {
+				const shown = option.displayOptions?.show?.['/operation'] as string[] | undefined;
+				return shown?.includes(operation);
+			})
+			.map((option) => (option.options as Array<{ value: string }>).map((value) => value.value));
+	expect(valuesFor('resolution', 'createEditTask')).toEqual([['720P', '1080P']]);
+	for (const operation of [
+		'createTextToVideoTask',
+		'createImageToVideoTask',
+		'createReferenceToVideoTask',
+	]) {
+		expect(valuesFor('resolution', operation)).toEqual([['480P', '720P', '1080P']]);
+	}
+	const nine = ['16:9', '9:16', '1:1', '4:3', '3:4', '4:5', '5:4', '9:21', '21:9'];
+	expect(valuesFor('ratio', 'createTextToVideoTask')).toEqual([nine]);
+	expect(valuesFor('ratio', 'createReferenceToVideoTask')).toEqual([nine]);
+	expect(valuesFor('ratio', 'createImageToVideoTask')).toEqual([]);
+	expect(valuesFor('ratio', 'createEditTask')).toEqual([]);
 });
 
 test('package.json registers the built node and credential and ships no runtime dependency', () => {

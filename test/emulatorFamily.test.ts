@@ -47,7 +47,7 @@ function nativeBody(model: string, parameters: Body = {}): Body {
 		t2v: { prompt },
 		i2v: { prompt, media: [{ type: 'first_frame', url: IMAGE }] },
 		r2v: {
-			prompt: 'character1 rides character2 along the beach',
+			prompt: '[Image 1] rides [Image 2] along the beach',
 			media: IMAGES.map((url) => ({ type: 'reference_image', url })),
 		},
 	};
@@ -86,6 +86,49 @@ async function finalAnyfast(taskId: string): Promise<any> {
 		if (['SUCCESS', 'FAILURE'].includes(json.data.status)) return json.data;
 	}
 }
+
+const PNG_DATA_URI = 'data:image/png;base64,iVBORw0KGgo=';
+
+describe('resolutions and ratios: the reading the emulator follows (docs/API.md, "Settings")', () => {
+	const NINE = ['16:9', '9:16', '1:1', '4:3', '3:4', '4:5', '5:4', '9:21', '21:9'];
+
+	test.each([
+		'happyhorse-1.0-t2v',
+		'happyhorse-1.1-t2v',
+		'happyhorse-1.0-r2v',
+		'happyhorse-1.1-r2v',
+	])('DashScope: %s takes all nine ratios', async (model) => {
+		for (const ratio of NINE) {
+			const { status } = await submitNative(nativeBody(model, { ratio }));
+			expect([ratio, status]).toEqual([ratio, 200]);
+		}
+	});
+
+	test.each(['happyhorse-1.1-t2v', 'happyhorse-1.1-i2v', 'happyhorse-1.1-r2v'])(
+		'DashScope: %s takes 480P, and reports SR 480',
+		async (model) => {
+			const { status, json } = await submitNative(nativeBody(model, { resolution: '480P' }));
+			expect(status).toBe(200);
+			const done = await finalNative(json.output.task_id);
+			expect(done.usage.SR).toBe(480);
+		},
+	);
+
+	test('Anyfast keeps its guides: five ratios', async () => {
+		await expectRefused(
+			submitAnyfast(flatBody('happyhorse-1.0-t2v', { ratio: '21:9' })),
+			'anyfast',
+			'parameters.ratio must be one of 16:9, 9:16, 1:1, 4:3, 3:4, got "21:9"',
+		);
+	});
+
+	test('DashScope references to video take pictures inline as data: URIs', async () => {
+		const body = nativeBody('happyhorse-1.0-r2v');
+		body.input.media[0].url = PNG_DATA_URI;
+		const { status } = await submitNative(body);
+		expect(status).toBe(200);
+	});
+});
 
 describe('every model, accepted', () => {
 	test.each(ALL_MODELS)(
@@ -193,8 +236,14 @@ describe('native refusals', () => {
 	};
 
 	test.each([
-		['happyhorse-1.0-t2v', { ratio: '21:9' }, 'parameters.ratio must be one of 16:9, 9:16'],
-		['happyhorse-1.0-t2v', { resolution: '480P' }, 'parameters.resolution must be one of'],
+		['happyhorse-1.0-t2v', { ratio: '2:1' }, 'parameters.ratio must be one of 16:9, 9:16'],
+		[
+			'happyhorse-1.0-t2v',
+			{ resolution: '480P' },
+			'parameters.resolution must be one of 720P, 1080P, got "480P" for happyhorse-1.0-t2v',
+		],
+		['happyhorse-1.0-r2v', { resolution: '480P' }, 'parameters.resolution must be one of 720P'],
+		['happyhorse-1.0-video-edit', { resolution: '480P' }, 'parameters.resolution must be one of'],
 		['happyhorse-1.0-t2v', { duration: 2 }, 'parameters.duration must be an integer from 3 to 15'],
 		['happyhorse-1.0-t2v', { duration: 16 }, 'parameters.duration must be an integer'],
 		['happyhorse-1.0-r2v', { duration: 5.5 }, 'parameters.duration must be an integer'],
@@ -293,7 +342,7 @@ describe('native refusals', () => {
 		],
 		[
 			'a media item with a field of its own',
-			changed('happyhorse-1.0-r2v', (body) => (body.input.media[0].name = 'character1')),
+			changed('happyhorse-1.0-r2v', (body) => (body.input.media[0].name = 'Image 1')),
 			'input.media[0].name is not supported',
 		],
 		[
@@ -312,6 +361,29 @@ describe('native refusals', () => {
 			'prompt is not supported by happyhorse-1.0-t2v',
 		],
 	])('%s', async (_name, body, message) => {
+		await expectRefused(submitNative(body), 'native', message);
+	});
+
+	test.each([
+		[
+			'a data: URI for a first frame',
+			changed('happyhorse-1.0-i2v', (body) => (body.input.media[0].url = PNG_DATA_URI)),
+			'input.media[0].url must be a URL, data: is not supported here',
+		],
+		[
+			'a data: URI for a video edit reference image',
+			changed('happyhorse-1.0-video-edit', (body) => (body.input.media[1].url = PNG_DATA_URI)),
+			'input.media[1].url must be a URL, data: is not supported here',
+		],
+		[
+			'a data: URI of another type',
+			changed(
+				'happyhorse-1.1-r2v',
+				(body) => (body.input.media[0].url = 'data:image/gif;base64,R0lG'),
+			),
+			'input.media[0].url must be data:image/jpeg, image/png or image/webp;base64,…',
+		],
+	])('%s is refused', async (_case, body, message) => {
 		await expectRefused(submitNative(body), 'native', message);
 	});
 

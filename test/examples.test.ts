@@ -58,7 +58,11 @@ test('there are example workflows, the new kinds of task among them', () => {
 			.map((node) => node.parameters.operation),
 	);
 	expect(operations).toEqual(
-		expect.arrayContaining(['createTextToVideoTask', 'createImageToVideoTask']),
+		expect.arrayContaining([
+			'createTextToVideoTask',
+			'createImageToVideoTask',
+			'createReferenceToVideoTask',
+		]),
 	);
 });
 
@@ -126,5 +130,17 @@ describe.each(examples)('$file', ({ workflow }) => {
 		expect((submit.json as { model: string }).model).toMatch(
 			MODEL_OF_OPERATION[node.parameters.operation as string],
 		);
+	});
+
+	test('a references-to-video prompt names its pictures [Image 1], [Image 2], … (docs/API.md, "Models")', () => {
+		for (const node of happyHorseNodes) {
+			if (node.parameters.operation !== 'createReferenceToVideoTask') continue;
+			const images = (node.parameters.referenceImages as { images: unknown[] }).images;
+			const prompt = String(node.parameters.prompt);
+			expect(prompt).not.toMatch(/character\d/);
+			expect(new Set(prompt.match(/\[Image \d+\]/g))).toEqual(
+				new Set(images.map((_image, index) => `[Image ${index + 1}]`)),
+			);
+		}
 	});
 });

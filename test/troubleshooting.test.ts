@@ -6,6 +6,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { mediaFixture, repoRoot } from '../dev/paths';
 import { binaryOf } from '../dev/harness/binaryData';
 import { runNode, type NodeRunResult } from '../dev/harness/runNode';
+import { KNOWN_ENDPOINTS } from '../nodes/HappyHorse/transport/endpoints';
 import { createParameters, credentialsFor, useEmulator } from './fixtures';
 
 /**
@@ -40,6 +41,16 @@ function readmeEntries(): Entry[] {
 
 const runEdit = (parameters: INodeParameters, items?: INodeExecutionData[]) =>
 	runNode({ credentials: credentialsFor(emulator, 'native'), parameters, items });
+
+/** One input item holding a media fixture as its binary field `data`. */
+async function fixtureItem(
+	fixture: string,
+	fileName: string,
+	mimeType: string,
+): Promise<INodeExecutionData[]> {
+	const bytes = readFileSync(mediaFixture(fixture));
+	return [{ json: {}, binary: { data: await binaryOf({ bytes, fileName, mimeType }, 'default') } }];
+}
 
 /** Each README entry's scenario: a run that ends with that error. */
 const scenarios: Record<string, () => Promise<NodeRunResult>> = {
@@ -101,6 +112,13 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 	},
 	'The result is larger than Max Video Size': () =>
 		runEdit(createParameters({ options: { maxVideoSizeMb: 0.05 } })),
+	'A setting the model may not take': () =>
+		runEdit({
+			operation: 'createTextToVideoTask',
+			prompt: 'A red fox running through fresh snow at dawn',
+			waitForCompletion: false,
+			options: { resolution: '480P' },
+		}),
 	'Anyfast takes exactly one reference image': () =>
 		runNode({
 			credentials: credentialsFor(emulator, 'anyfast'),
@@ -113,19 +131,24 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 				},
 			}),
 		}),
-	'A file from an earlier node on Anyfast': async () => {
-		const binary = await binaryOf(
-			{
-				bytes: readFileSync(mediaFixture('good.mp4')),
-				fileName: 'clip.mp4',
-				mimeType: 'video/mp4',
-			},
-			'default',
-		);
-		return runNode({
+	'A file from an earlier node on Anyfast': async () =>
+		runNode({
 			credentials: credentialsFor(emulator, 'anyfast'),
 			parameters: createParameters({ videoSource: 'binary', videoBinaryProperty: 'data' }),
-			items: [{ json: {}, binary: { data: binary } }],
+			items: await fixtureItem('good.mp4', 'clip.mp4', 'video/mp4'),
+		}),
+	'A first frame from an earlier node on the infiflow proxy': async () => {
+		// The infiflow variant as it is (no upload), its base URL pointed at the emulator.
+		jest.replaceProperty(KNOWN_ENDPOINTS.infiflow, 'baseUrl', emulator.nativeBaseUrl);
+		return runNode({
+			credentials: { apiKey: emulator.apiKey, endpoint: 'infiflow' },
+			parameters: {
+				operation: 'createImageToVideoTask',
+				imageSource: 'binary',
+				imageBinaryProperty: 'data',
+				waitForCompletion: false,
+			},
+			items: await fixtureItem('good.png', 'frame.png', 'image/png'),
 		});
 	},
 	'The base URL is refused': () =>
@@ -149,6 +172,7 @@ describe.each(entries)('$title', ({ title, message }) => {
 		const scenario = scenarios[title];
 		expect(scenario).toBeDefined();
 		const { error } = await scenario();
+		jest.restoreAllMocks();
 		const [taskId = EXPIRED_TASK_ID] = emulator.createdTaskIds;
 		expect(error?.message).toBe(message.replace('<taskId>', taskId));
 	});

@@ -34,7 +34,14 @@ interface MediaRule {
 	type: string;
 	min: number;
 	max: number;
+	/**
+	 * Takes a picture inline as `data:image/…;base64,…`: only references to video's images on
+	 * DashScope, as its reference says (docs/API.md, "Pictures inline").
+	 */
+	inline?: true;
 }
+
+const DATA_URI = /^data:image\/(?:jpeg|png|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 interface KindRule {
 	/** Required: a non-empty string; otherwise an optional string. */
@@ -83,7 +90,7 @@ const KINDS: Record<TaskKind, KindRule> = {
 	},
 	referenceToVideo: {
 		promptRequired: true,
-		media: [{ type: 'reference_image', min: 1, max: 9 }],
+		media: [{ type: 'reference_image', min: 1, max: 9, inline: true }],
 		parameters: GENERATION_PARAMETERS,
 		anyfast: { body: 'flat', image: { field: 'images', min: 1, max: 3 } },
 	},
@@ -117,10 +124,37 @@ function ofType(type: 'boolean' | 'string'): (value: unknown) => string | undefi
 		typeof value === type ? undefined : `must be a ${type}, got ${JSON.stringify(value)}`;
 }
 
-/** What each parameter may hold (docs/API.md, "Limits"). */
+/**
+ * Resolutions and ratios: the sources disagree (docs/API.md, "Settings"), and the emulator follows
+ * one reading. DashScope: 480P for the 1.1 models only, as Alibaba's price lists show it (a 1.0
+ * model answers 400 InvalidParameter); the nine ratios of the current official
+ * references-to-video reference for every model that takes a ratio. Anyfast: its own guides,
+ * 720P/1080P and five ratios.
+ */
+const OLDER_RESOLUTIONS = ['720P', '1080P'];
+const OLDER_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'];
+const SETTING_LISTS: Record<
+	Family,
+	Record<'1.0' | '1.1', { resolution: string[]; ratio: string[] }>
+> = {
+	native: {
+		'1.0': {
+			resolution: OLDER_RESOLUTIONS,
+			ratio: [...OLDER_RATIOS, '4:5', '5:4', '9:21', '21:9'],
+		},
+		'1.1': {
+			resolution: ['480P', ...OLDER_RESOLUTIONS],
+			ratio: [...OLDER_RATIOS, '4:5', '5:4', '9:21', '21:9'],
+		},
+	},
+	anyfast: {
+		'1.0': { resolution: OLDER_RESOLUTIONS, ratio: OLDER_RATIOS },
+		'1.1': { resolution: OLDER_RESOLUTIONS, ratio: OLDER_RATIOS },
+	},
+};
+
+/** What each parameter may hold (docs/API.md, "Limits"); resolution and ratio: SETTING_LISTS. */
 const PARAMETER_CHECKS: Record<string, (value: unknown) => string | undefined> = {
-	resolution: oneOf(['720P', '1080P']),
-	ratio: oneOf(['16:9', '9:16', '1:1', '4:3', '3:4']),
 	duration: integerFrom(3, 15),
 	watermark: ofType('boolean'),
 	seed: integerFrom(0, SEED_MAX),
@@ -160,7 +194,11 @@ function checkPrompt(prompt: unknown, rule: KindRule, field: string): string | u
 		: `${field} must be a string`;
 }
 
-function checkParameters(body: Record<string, unknown>, model: string): string | undefined {
+function checkParameters(
+	body: Record<string, unknown>,
+	model: string,
+	family: Family,
+): string | undefined {
 	const { kind, version } = MODELS[model];
 	if (body.parameters === undefined) return undefined;
 	if (!isRecord(body.parameters)) return 'parameters must be an object';
@@ -168,6 +206,11 @@ function checkParameters(body: Record<string, unknown>, model: string): string |
 	const extra = unknownField(body.parameters, allowed, 'parameters.');
 	if (extra !== undefined) return `${extra} is not supported by ${model}`;
 	for (const [name, value] of Object.entries(body.parameters)) {
+		if (name === 'resolution' || name === 'ratio') {
+			const problem = oneOf(SETTING_LISTS[family][version][name])(value);
+			if (problem !== undefined) return `parameters.${name} ${problem} for ${model}`;
+			continue;
+		}
 		const problem = PARAMETER_CHECKS[name](value);
 		if (problem !== undefined) return `parameters.${name} ${problem}`;
 	}
@@ -187,6 +230,13 @@ function checkMedia(media: unknown, rules: MediaRule[], family: Family): string 
 		counts.set(item.type, (counts.get(item.type) ?? 0) + 1);
 		if (typeof item.url !== 'string' || item.url === '') {
 			return `input.media[${index}].url must be a non-empty string`;
+		}
+		if (item.url.startsWith('data:')) {
+			const inline = family === 'native' && rules.find((rule) => rule.type === item.type)?.inline;
+			if (!inline) return `input.media[${index}].url must be a URL, data: is not supported here`;
+			if (!DATA_URI.test(item.url)) {
+				return `input.media[${index}].url must be data:image/jpeg, image/png or image/webp;base64,…`;
+			}
 		}
 		if (family === 'anyfast' && item.url.startsWith(OSS_URL_SCHEME)) {
 			// The gateway's upstream account cannot read another account's temporary files.
@@ -226,7 +276,7 @@ function checkNativeBody(
 	const media =
 		family === 'anyfast' && rule.anyfast.body === 'native' ? rule.anyfast.media : rule.media;
 	const mediaProblem = media ? checkMedia(input.media, media, family) : undefined;
-	return mediaProblem ?? checkParameters(body, model);
+	return mediaProblem ?? checkParameters(body, model, family);
 }
 
 function httpUrlProblem(url: unknown, field: string): string | undefined {
@@ -268,7 +318,7 @@ function checkFlatBody(body: Record<string, unknown>, model: string): string | u
 			if (problem !== undefined) return problem;
 		}
 	}
-	return checkParameters(body, model);
+	return checkParameters(body, model, 'anyfast');
 }
 
 /** What is wrong with a submit body, or undefined when this family's API would take it. */

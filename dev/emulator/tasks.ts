@@ -119,7 +119,7 @@ function successUsage(
 	mediaBytes: (url: string) => Buffer | undefined,
 ): Record<string, number> {
 	const parameters = isRecord(body.parameters) ? body.parameters : {};
-	const SR = parameters.resolution === '720P' ? 720 : 1080;
+	const SR = { '480P': 480, '720P': 720 }[String(parameters.resolution)] ?? 1080;
 	if (kindOfModel(String(body.model)) === 'videoEdit') {
 		const url = editVideoUrl(body);
 		const input = videoSeconds(url === undefined ? undefined : mediaBytes(url));

@@ -98,7 +98,7 @@ export class HappyHorse implements INodeType {
 						name: 'Create Reference-to-Video Task',
 						value: 'createReferenceToVideoTask',
 						action: 'Make a video from reference pictures',
-						description: `Make a 3–15 s video of the people or things in 1–9 pictures, and get the result. ${BILLING} made.`,
+						description: `Make a 3–15 s video of the people or things in 1–9 pictures, and get the result. The prompt names the pictures [Image 1], [Image 2], … in order and says what to take from each. ${BILLING} made.`,
 					},
 					{
 						name: 'Get Task',

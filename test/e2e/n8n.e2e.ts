@@ -175,6 +175,7 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'image-to-video-from-disk.json',
 			'long-batch-wait-then-collect.json',
 			'recover-tasks-after-crash.json',
+			'reference-to-video-from-urls.json',
 			'text-to-video-from-http-prompts.json',
 		]);
 	});
@@ -303,6 +304,31 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		}
 	});
 
+	test('example: two pictures named [Image 1] and [Image 2] → references to video → file on disk', async () => {
+		const workflow = example('reference-to-video-from-urls.json');
+		const node = workflow.nodes.find((candidate) => candidate.name === 'Make video from pictures')!;
+		const execution = await run(workflow);
+		expect(execution.status).toBe('success');
+		const submits = emulator.requestsOf('submit').map((request) => request.json);
+		expect(submits).toEqual([
+			{
+				model: 'happyhorse-1.0-r2v',
+				input: {
+					prompt: node.parameters.prompt,
+					media: [
+						{ type: 'reference_image', url: 'https://example.com/woman-in-red-coat.png' },
+						{ type: 'reference_image', url: 'https://example.com/brown-dog.png' },
+					],
+				},
+				parameters: { duration: 5, resolution: '720P', ratio: '9:16' },
+			},
+		]);
+		expect(String(node.parameters.prompt)).toMatch(/\[Image 1\].*\[Image 2\]/);
+		const [taskId] = emulator.createdTaskIds;
+		const written = readFileSync(join(outputDir, `${taskId}.mp4`));
+		expect(written.equals(emulator.resultBytes(taskId))).toBe(true);
+	});
+
 	test('example: a picture from disk → upload → image to video → file on disk, bytes compared', async () => {
 		const inputs = placeExampleInputs(outputDir);
 		const execution = await run(example('image-to-video-from-disk.json'));
@@ -337,7 +363,8 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		const beach = `${emulator.origin}/samples/beach.png`;
 		const textPrompt = 'A white horse gallops along a beach at sunrise';
 		const imagePrompt = 'The waves roll in and the camera rises';
-		const referencePrompt = 'character1 wears the sweater of character2 on a windy beach';
+		const referencePrompt =
+			'A man wears the sweater from [Image 1] on the windy beach from [Image 2]';
 		const textParameters = {
 			resolution: '1080P',
 			ratio: '9:16',

@@ -156,7 +156,7 @@ describe('create inputs', () => {
 			},
 		});
 		expect(error?.message).toBe(
-			'Item 0: Options → Aspect Ratio must be 16:9 or 9:16 or 1:1 or 4:3 or 3:4, not "2:1"',
+			'Item 0: Options → Aspect Ratio must be 16:9, 9:16, 1:1, 4:3, 3:4, 4:5, 5:4, 9:21 or 21:9, not "2:1"',
 		);
 		expect(emulator.requests).toHaveLength(0);
 	});

@@ -1,10 +1,9 @@
-import { crc32, deflateSync } from 'node:zlib';
-
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { binaryOf } from '../../dev/harness/binaryData';
 import { runNode } from '../../dev/harness/runNode';
 import { FAMILIES, IMAGE_URL, credentialsFor, useEmulator } from '../fixtures';
+import { png } from '../pictures';
 
 const emulator = useEmulator();
 
@@ -12,30 +11,6 @@ const submitPath = {
 	native: '/api/v1/services/aigc/video-generation/video-synthesis',
 	anyfast: '/v1/video/generations',
 };
-
-/** A real PNG of the given size (one grey pixel row repeated), for the side rules. */
-function png(width: number, height: number): Buffer {
-	const chunk = (type: string, data: Buffer) => {
-		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const length = Buffer.alloc(4);
-		length.writeUInt32BE(data.length);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body));
-		return Buffer.concat([length, body, crc]);
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-	const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width, 128)]);
-	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', pixels),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
 
 async function itemWithPictures(pictures: Record<string, Buffer>): Promise<INodeExecutionData> {
 	const binary: INodeExecutionData['binary'] = {};
@@ -69,7 +44,7 @@ const imageToVideo = (overrides: INodeParameters = {}): INodeParameters => ({
 
 const referenceToVideo = (overrides: INodeParameters = {}): INodeParameters => ({
 	operation: 'createReferenceToVideoTask',
-	prompt: 'character1 hands character2 a cup of coffee',
+	prompt: '[Image 1] hands [Image 2] a cup of coffee',
 	referenceImages: {
 		images: [
 			{ source: 'url', url: 'https://media.example.com/a.png' },
@@ -157,7 +132,7 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 			parameters: referenceToVideo({ options: { ratio: '1:1', model: 'happyhorse-1.0-r2v' } }),
 		});
 		expect(error).toBeUndefined();
-		const prompt = 'character1 hands character2 a cup of coffee';
+		const prompt = '[Image 1] hands [Image 2] a cup of coffee';
 		const urls = ['https://media.example.com/a.png', 'https://media.example.com/b.png'];
 		expect(submitted()).toEqual([
 			family === 'native'
@@ -190,12 +165,12 @@ describe.each(FAMILIES)('the family on the %s family', (family) => {
 		[
 			'a ratio outside the list',
 			textToVideo({ options: { ratio: '2:1' } }),
-			'Item 0: Options → Aspect Ratio must be 16:9 or 9:16 or 1:1 or 4:3 or 3:4, not "2:1"',
+			'Item 0: Options → Aspect Ratio must be 16:9, 9:16, 1:1, 4:3, 3:4, 4:5, 5:4, 9:21 or 21:9, not "2:1"',
 		],
 		[
 			'a resolution outside the list',
 			referenceToVideo({ options: { resolution: '4K' } }),
-			'Item 0: Options → Resolution must be 720P or 1080P, not "4K"',
+			'Item 0: Options → Resolution must be 480P, 720P or 1080P, not "4K"',
 		],
 		[
 			'a first frame URL that is not http(s)',
@@ -343,7 +318,9 @@ describe('files for the new kinds (DashScope temporary upload)', () => {
 		]);
 	});
 
-	test('binary character images are uploaded for the reference-to-video model', async () => {
+	test('binary character images over 256 KiB are uploaded for the reference-to-video model', async () => {
+		// Smaller pictures go inline (test/node/inlinePictures.test.ts); bytes after IEND pad it.
+		const hero = Buffer.concat([png(400, 600), Buffer.alloc(300 * 1024)]);
 		const { error } = await runNode({
 			credentials: credentials(),
 			parameters: referenceToVideo({
@@ -355,7 +332,7 @@ describe('files for the new kinds (DashScope temporary upload)', () => {
 					],
 				},
 			}),
-			items: [await itemWithPictures({ hero: png(400, 600) })],
+			items: [await itemWithPictures({ hero })],
 		});
 		expect(error).toBeUndefined();
 		const policies = emulator.requestsOf('policy');

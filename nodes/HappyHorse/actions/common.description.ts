@@ -5,9 +5,11 @@ import {
 	DEFAULT_MAX_VIDEO_SIZE_MB,
 	DURATION_SECONDS,
 	RATIOS,
-	RESOLUTIONS,
+	RATIO_VALUES,
+	RESOLUTION_VALUES,
 	SEED_MAX,
 } from '../schemas/limits';
+import type { Resolution, SettingValue } from '../schemas/limits';
 import type { ParameterName, TaskKind } from '../schemas/taskKinds';
 import { TASK_KIND_SPECS } from '../schemas/taskKinds';
 
@@ -200,9 +202,42 @@ const shownFor = (parameter: ParameterName) => ({
 	show: { '/operation': operationsTaking(parameter) },
 });
 
-/** The options of an `options` field, from one of the API's lists. */
-const listed = (values: readonly string[]): INodePropertyOptions[] =>
-	values.map((value) => ({ name: value, value }));
+/**
+ * The options of an `options` field, from one of the API's lists, each saying which models the
+ * documents list it for (docs/API.md, "Settings").
+ */
+const listed = (
+	values: readonly string[],
+	sources: Record<string, SettingValue>,
+): INodePropertyOptions[] =>
+	values.map((value) => ({
+		name: value,
+		value,
+		description: `Listed for ${sources[value].listedFor}`,
+	}));
+
+/**
+ * One Resolution option per list of resolutions, shown for the operations whose kind takes that
+ * list: video edit has no 480P, so its editor does not offer it.
+ */
+function resolutionOptions(): INodeProperties[] {
+	const lists = new Map<string, { values: readonly Resolution[]; operations: string[] }>();
+	for (const [operation, kind] of Object.entries(CREATE_OPERATIONS)) {
+		const values = TASK_KIND_SPECS[kind].resolutions;
+		const entry = lists.get(values.join()) ?? { values, operations: [] };
+		entry.operations.push(operation);
+		lists.set(values.join(), entry);
+	}
+	return [...lists.values()].map(({ values, operations }) => ({
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		default: '1080P',
+		description: `Resolution of the video; the price per second rises with it (${values.join(', ')}). Not set: the API default, 1080P.`,
+		options: listed(values, RESOLUTION_VALUES),
+		displayOptions: { show: { '/operation': operations } },
+	}));
+}
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -225,8 +260,9 @@ export const optionsProperty: INodeProperties = {
 			name: 'ratio',
 			type: 'options',
 			default: '16:9',
-			description: 'Shape of the video. Not set: the API default, 16:9.',
-			options: listed(RATIOS),
+			description:
+				'Shape of the video, width:height. Not set: the API default, 16:9. A value not listed for the model is refused by the API (HTTP 400, not billed).',
+			options: listed(RATIOS, RATIO_VALUES),
 			displayOptions: shownFor('ratio'),
 		},
 		{
@@ -309,16 +345,7 @@ export const optionsProperty: INodeProperties = {
 			description: 'The name of the output binary field to put the video in',
 			displayOptions: { show: { '/waitForCompletion': [true], '/downloadVideo': [true] } },
 		},
-		{
-			displayName: 'Resolution',
-			name: 'resolution',
-			type: 'options',
-			default: '1080P',
-			description:
-				'Resolution of the video; 1080P costs more per second. Not set: the API default, 1080P.',
-			options: listed(RESOLUTIONS),
-			displayOptions: shownFor('resolution'),
-		},
+		...resolutionOptions(),
 		{
 			displayName: 'Seed',
 			name: 'seed',

@@ -10,15 +10,16 @@ import { promptProperty, referenceImagesProperty } from './common.description';
 const properties: INodeProperties[] = [
 	promptProperty({
 		required: true,
-		placeholder: 'e.g. character1 hands character2 a cup of coffee in a sunny kitchen',
+		placeholder:
+			'e.g. The woman in the red coat from [Image 1] hands the cup from [Image 2] to a friend in a sunny kitchen',
 		description:
-			'What the video shows, in any language: at most 5000 characters (2500 Chinese characters)',
-		hint: 'Name the reference images in order: character1 is the first image, character2 the second, and so on',
+			'What the video shows, in any language: at most 5000 characters (2500 Chinese characters). Name each reference image as [Image 1], [Image 2], … in the order of Reference Images, and say what to take from it: a face, a coat, a dog.',
+		hint: 'Name the pictures [Image 1], [Image 2], … in their order below, and say what to take from each',
 	}),
 	referenceImagesProperty({
 		max: 9,
 		description:
-			'1 to 9 pictures of the people, animals or things the video shows (JPEG, PNG or WEBP, short side at least 400 px, at most 20 MB each). The Anyfast gateway takes 1 to 3.',
+			'1 to 9 pictures of the people, animals or things the video shows, named in the prompt as [Image 1], [Image 2], … in this order (JPEG, PNG or WEBP, short side at least 400 px, at most 20 MB each). The Anyfast gateway takes 1 to 3.',
 	}),
 ];
 

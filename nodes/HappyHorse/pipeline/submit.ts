@@ -1,8 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import type { SubmittedTask } from '../schemas/task';
+import type { FamilyRules, SubmittedTask } from '../schemas/task';
+import type { TaskRequest } from '../schemas/taskRequest';
+import { unconfirmedSettings } from '../schemas/taskRequest';
 import { FINAL_STATUSES } from '../schemas/task';
 import type { HappyHorseApi } from '../transport';
+import { adviceFor } from '../transport/apiErrors';
 import { ExecutionStoppedError } from '../transport/executionStopped';
 import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
@@ -37,8 +41,9 @@ export async function submitTasks(
 	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
 		if (signal?.aborted || (failFast && states.some((other) => other.error))) return;
 		let submitting = false;
+		let request: TaskRequest | undefined;
 		try {
-			const request = await uploadFiles(ctx, api.uploads, prepared.get(state)!);
+			request = await uploadFiles(ctx, api.uploads, prepared.get(state)!);
 			// The retry budget starts after the uploads: a long upload does not eat into it.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
 			submitting = true;
@@ -48,8 +53,35 @@ export async function submitTasks(
 			state.stoppedDuringSubmit =
 				submitting && error instanceof ExecutionStoppedError && !error.duringPause;
 			state.error = asNodeError(ctx, error, state.itemIndex);
+			if (submitting && request) explainRefusedSettings(state.error, request, api.mediaRules);
 		}
 	});
+}
+
+/**
+ * A submit refused with HTTP 400 that sent a setting only some sources list for its model
+ * (480P or a newer ratio on a 1.0 model): the error names the option and says nothing was billed,
+ * so the user knows which choice to change (docs/API.md, "Settings").
+ */
+function explainRefusedSettings(error: Error, request: TaskRequest, family: FamilyRules): void {
+	if (!(error instanceof NodeApiError) || error.httpCode !== '400') return;
+	// A refusal with a cause of its own (moderation, billing, a URL) is not about the settings.
+	const code = error.context.apiErrorCode;
+	if (typeof code === 'string' && adviceFor({ httpStatus: 400, code })) return;
+	const settings = unconfirmedSettings(request, family);
+	if (settings.length === 0) return;
+	const named = settings.map(({ option, value }) => `${option} ${value}`).join(', ');
+	const details = settings.map(
+		({ option, value, listedFor }) => `${option} ${value} is listed for ${listedFor}.`,
+	);
+	error.message = `${error.message} (${named}; not billed)`;
+	error.description = [
+		...details,
+		`${request.model} may not take it here: the API refused the submit, and a refused submit is not billed. Choose another value, or a model it is listed for (Options → Model).`,
+		error.description,
+	]
+		.filter(Boolean)
+		.join(' ');
 }
 
 /**

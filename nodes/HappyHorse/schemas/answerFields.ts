@@ -56,19 +56,32 @@ export const apiTimeSchema = z
 	);
 
 /**
- * The usage fields the node copies into its output (docs/API.md, "Query"): billing figures,
- * the same on both families (Anyfast passes DashScope's usage on). Nothing else of an answer's
- * `usage` is copied, so a server cannot fill outputs with what it likes.
+ * The usage fields the node copies into its output (docs/API.md, "Query"), the same on both
+ * families (Anyfast passes DashScope's usage on), each with the other spellings answers use
+ * (an SDK's camelCase, `sr`). Nothing else of an answer's `usage` is copied, so a server cannot
+ * fill outputs with what it likes. Figures are numbers, even when sent as text ("720"); `ratio`
+ * is text ("9:16", even "3368:3409").
  */
-const USAGE_FIELDS = [
-	'duration',
-	'input_video_duration',
-	'output_video_duration',
-	'video_count',
-	'SR',
-] as const;
+const USAGE_FIELDS: Record<string, { spellings: readonly string[]; text?: true }> = {
+	duration: { spellings: ['duration'] },
+	input_video_duration: { spellings: ['input_video_duration', 'inputVideoDuration'] },
+	output_video_duration: { spellings: ['output_video_duration', 'outputVideoDuration'] },
+	video_count: { spellings: ['video_count', 'videoCount'] },
+	SR: { spellings: ['SR', 'sr'] },
+	ratio: { spellings: ['ratio'], text: true },
+	fps: { spellings: ['fps'] },
+};
 
-const usageFigure = z.union([z.number(), z.string().max(32)]);
+/** A figure as a number: a finite number, or text that holds one. */
+const usageNumber = z.union([
+	z.number().finite(),
+	z
+		.string()
+		.trim()
+		.regex(/^-?\d+(\.\d+)?$/)
+		.transform(Number),
+]);
+const usageText = z.string().trim().min(1).max(32);
 
 export const usageSchema = z
 	.record(z.unknown())
@@ -77,9 +90,13 @@ export const usageSchema = z
 	.transform((usage) => {
 		if (!usage) return undefined;
 		const known: Record<string, number | string> = {};
-		for (const field of USAGE_FIELDS) {
-			const figure = usageFigure.safeParse(usage[field]);
-			if (figure.success) known[field] = figure.data;
+		for (const [field, { spellings, text }] of Object.entries(USAGE_FIELDS)) {
+			for (const spelling of spellings) {
+				const figure = (text ? usageText : usageNumber).safeParse(usage[spelling]);
+				if (!figure.success) continue;
+				known[field] = figure.data;
+				break;
+			}
 		}
 		return Object.keys(known).length > 0 ? known : undefined;
 	});

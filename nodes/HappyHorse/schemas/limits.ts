@@ -108,8 +108,55 @@ export const MEDIA_COUNTS: Record<MediaKind, { native: Count; anyfast: Count }> 
 /** 5000 non-Chinese characters, or 2500 Chinese ones: a Chinese character counts 2. */
 export const PROMPT_WEIGHT_LIMIT = 5000;
 export const SEED_MAX = 2147483647;
-export const RESOLUTIONS = ['720P', '1080P'] as const;
-export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+
+/**
+ * Output resolutions and aspect ratios, each with the models the documents list it for
+ * (docs/API.md, "Settings"). The current official references-to-video reference lists all of
+ * them without naming a version; older pages and Anyfast list only the values marked `everywhere`.
+ * Where the sources disagree the node sends the value and explains the API's refusal (an HTTP
+ * 400, never billed); it refuses before paying only what every source refuses.
+ */
+export interface SettingValue {
+	/** Listed for every model by every source, or only by some of them. */
+	listed: 'everywhere' | 'newer';
+	/** Which models the documents list it for, as option descriptions and errors say it. */
+	listedFor: string;
+}
+
+export const RESOLUTIONS = ['480P', '720P', '1080P'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export const RESOLUTION_VALUES: Record<Resolution, SettingValue> = {
+	'480P': {
+		listed: 'newer',
+		listedFor:
+			"the 1.1 models in Alibaba's price lists, at half the price of 720P; the current references-to-video reference lists it without naming a version; not video edit",
+	},
+	'720P': { listed: 'everywhere', listedFor: 'every model' },
+	'1080P': { listed: 'everywhere', listedFor: 'every model; the API default' },
+};
+
+export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '4:5', '5:4', '9:21', '21:9'] as const;
+export type Ratio = (typeof RATIOS)[number];
+
+const NEWER_RATIO: SettingValue = {
+	listed: 'newer',
+	listedFor:
+		"the 1.1 models on gateways' pages and the current references-to-video reference (no version named); not older pages or Anyfast",
+};
+const EVERY_MODEL_RATIO: SettingValue = { listed: 'everywhere', listedFor: 'every model' };
+
+export const RATIO_VALUES: Record<Ratio, SettingValue> = {
+	'16:9': { listed: 'everywhere', listedFor: 'every model; the API default' },
+	'9:16': EVERY_MODEL_RATIO,
+	'1:1': EVERY_MODEL_RATIO,
+	'4:3': EVERY_MODEL_RATIO,
+	'3:4': EVERY_MODEL_RATIO,
+	'4:5': NEWER_RATIO,
+	'5:4': NEWER_RATIO,
+	'9:21': NEWER_RATIO,
+	'21:9': NEWER_RATIO,
+};
 export const AUDIO_SETTINGS = ['auto', 'origin'] as const;
 /** Seconds of output video; video edit has no duration (its output follows the input). */
 export const DURATION_SECONDS = { min: 3, max: 15 } as const;

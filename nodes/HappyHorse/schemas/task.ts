@@ -66,6 +66,11 @@ export interface FamilyRules {
 	family: ApiFamily;
 	/** `oss://` URLs from DashScope's temporary upload. */
 	acceptsOssUrls: boolean;
+	/**
+	 * Pictures inline as `data:` URIs, where the kind takes them (TaskKindSpec.inlineMedia):
+	 * DashScope's references to video (docs/API.md, "Pictures inline"); Anyfast takes public URLs only.
+	 */
+	acceptsDataUris: boolean;
 	/** Named in error messages: "the Anyfast gateway takes exactly 1". */
 	label: string;
 }

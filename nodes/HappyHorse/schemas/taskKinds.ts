@@ -1,4 +1,5 @@
-import type { MediaKind } from './limits';
+import type { MediaKind, Resolution } from './limits';
+import { RESOLUTIONS } from './limits';
 
 /**
  * The kinds of HappyHorse task, one per create operation (docs/API.md, "Models"). One submit
@@ -29,6 +30,13 @@ export interface TaskKindSpec {
 	/** How messages name the media as a whole: 'Video and Reference Images'. */
 	mediaLabel: string;
 	parameters: readonly ParameterName[];
+	/** The resolutions any source lists for this kind (docs/API.md, "Settings"). */
+	resolutions: readonly Resolution[];
+	/**
+	 * Media types that may be sent inline as `data:` URIs on DashScope endpoints: only where the
+	 * official reference says so (docs/API.md, "Pictures inline").
+	 */
+	inlineMedia: readonly MediaType[];
 }
 
 export const TASK_KIND_SPECS: Record<TaskKind, TaskKindSpec> = {
@@ -40,6 +48,9 @@ export const TASK_KIND_SPECS: Record<TaskKind, TaskKindSpec> = {
 		mediaRoles: { video: 'video', reference_image: 'editReferenceImage' },
 		mediaLabel: 'Video and Reference Images',
 		parameters: ['resolution', 'watermark', 'audio_setting', 'seed'],
+		// No source lists 480P for video edit: refused before paying.
+		resolutions: ['720P', '1080P'],
+		inlineMedia: [],
 	},
 	textToVideo: {
 		noun: 'text-to-video task',
@@ -48,6 +59,8 @@ export const TASK_KIND_SPECS: Record<TaskKind, TaskKindSpec> = {
 		mediaRoles: {},
 		mediaLabel: 'Media',
 		parameters: ['resolution', 'ratio', 'duration', 'watermark', 'seed'],
+		resolutions: RESOLUTIONS,
+		inlineMedia: [],
 	},
 	imageToVideo: {
 		noun: 'image-to-video task',
@@ -58,6 +71,8 @@ export const TASK_KIND_SPECS: Record<TaskKind, TaskKindSpec> = {
 		mediaLabel: 'First Frame',
 		// No ratio: the output follows the image.
 		parameters: ['resolution', 'duration', 'watermark', 'seed'],
+		resolutions: RESOLUTIONS,
+		inlineMedia: [],
 	},
 	referenceToVideo: {
 		noun: 'reference-to-video task',
@@ -66,6 +81,8 @@ export const TASK_KIND_SPECS: Record<TaskKind, TaskKindSpec> = {
 		mediaRoles: { reference_image: 'characterImage' },
 		mediaLabel: 'Reference Images',
 		parameters: ['resolution', 'ratio', 'duration', 'watermark', 'seed'],
+		resolutions: RESOLUTIONS,
+		inlineMedia: ['reference_image'],
 	},
 };
 
@@ -76,8 +93,19 @@ export const ALL_MODELS: readonly string[] = TASK_KINDS.flatMap(
 
 /** How messages name a task of a model: 'edit task', 'text-to-video task'. */
 export function taskNoun(model: string): string {
-	const kind = TASK_KINDS.find((candidate) => TASK_KIND_SPECS[candidate].models.includes(model));
+	const kind = kindOfModel(model);
 	return kind ? TASK_KIND_SPECS[kind].noun : 'task';
+}
+
+/** The kind of task a model makes, when the model is one the node knows. */
+function kindOfModel(model: string): TaskKind | undefined {
+	return TASK_KINDS.find((candidate) => TASK_KIND_SPECS[candidate].models.includes(model));
+}
+
+/** Whether a model is a newer version (1.1) of its kind than the default one (1.0). */
+export function isNewerModel(model: string): boolean {
+	const kind = kindOfModel(model);
+	return kind !== undefined && TASK_KIND_SPECS[kind].models.indexOf(model) > 0;
 }
 
 /** Whether a kind's body has `input.media` (text to video has none). */

@@ -1,18 +1,20 @@
 import { z } from 'zod';
 
-import type { MediaKind } from './limits';
+import type { MediaKind, SettingValue } from './limits';
 import {
 	AUDIO_SETTINGS,
 	DURATION_SECONDS,
 	MEDIA_COUNTS,
 	PROMPT_WEIGHT_LIMIT,
 	RATIOS,
+	RATIO_VALUES,
 	RESOLUTIONS,
+	RESOLUTION_VALUES,
 	SEED_MAX,
 } from './limits';
 import type { FamilyRules } from './task';
 import type { MediaType, ParameterName, TaskKind } from './taskKinds';
-import { TASK_KIND_SPECS, takesMedia } from './taskKinds';
+import { TASK_KIND_SPECS, isNewerModel, takesMedia } from './taskKinds';
 
 /**
  * The submit body (docs/API.md, "Native family"), one shape for every kind of task: what every
@@ -87,8 +89,23 @@ function promptWeight(prompt: string): number {
 	return weight;
 }
 
-function urlSchemeProblem(url: string, acceptsOssUrls: boolean): string | undefined {
+/**
+ * A picture inline, as the references-to-video reference documents it: JPEG, PNG or WEBP,
+ * base64 (docs/API.md, "Pictures inline").
+ */
+const DATA_URI = /^data:image\/(?:jpeg|png|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+function urlSchemeProblem(
+	url: string,
+	acceptsOssUrls: boolean,
+	acceptsDataUris: boolean,
+): string | undefined {
 	if (acceptsOssUrls && /^oss:\/\/\S+$/.test(url)) return undefined;
+	if (acceptsDataUris && url.startsWith('data:')) {
+		return DATA_URI.test(url)
+			? undefined
+			: 'must be a data:image/jpeg, image/png or image/webp URI in base64';
+	}
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -102,11 +119,18 @@ function urlSchemeProblem(url: string, acceptsOssUrls: boolean): string | undefi
 	return `must start with http:// or https://${acceptsOssUrls ? ' (or oss://)' : ''}, not ${parsed.protocol}//`;
 }
 
+/** A list in words: '720P or 1080P', '480P, 720P or 1080P'. */
+function inWords(values: readonly string[]): string {
+	return values.length < 2
+		? values.join('')
+		: `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
 /** An enum whose error lists the allowed values in words. */
 function oneOf<T extends readonly [string, ...string[]]>(values: T) {
 	return z.enum(values as unknown as [T[number], ...T[number][]], {
 		errorMap: (_issue, context) => ({
-			message: `must be ${values.join(' or ')}, not ${JSON.stringify(context.data)}`,
+			message: `must be ${inWords(values)}, not ${JSON.stringify(context.data)}`,
 		}),
 	});
 }
@@ -118,9 +142,29 @@ const wholeNumber = (min: number, max: number) =>
 		.min(min, `must be between ${min} and ${max}`)
 		.max(max, `must be between ${min} and ${max}`);
 
+/**
+ * The resolutions a kind takes. A value another kind takes is named as such: no source lists
+ * 480P for video edit (docs/API.md, "Settings").
+ */
+function resolutionSchema(kind: TaskKind) {
+	const { resolutions, noun } = TASK_KIND_SPECS[kind];
+	const values = resolutions as unknown as readonly [string, ...string[]];
+	return z
+		.string({ invalid_type_error: `must be ${inWords(values)}` })
+		.superRefine((value, context) => {
+			if (values.includes(value)) return;
+			const elsewhere = (RESOLUTIONS as readonly string[]).includes(value);
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `must be ${inWords(values)}, not ${JSON.stringify(value)}${
+					elsewhere ? `: no source lists ${value} for an ${noun}` : ''
+				}`,
+			});
+		});
+}
+
 /** Each parameter the node has an option for, as the API takes it (docs/API.md, "Limits"). */
-const PARAMETER_SCHEMAS: Record<ParameterName, z.ZodTypeAny> = {
-	resolution: oneOf(RESOLUTIONS),
+const PARAMETER_SCHEMAS: Record<Exclude<ParameterName, 'resolution'>, z.ZodTypeAny> = {
 	ratio: oneOf(RATIOS),
 	duration: wholeNumber(DURATION_SECONDS.min, DURATION_SECONDS.max),
 	watermark: z.boolean({ invalid_type_error: 'must be true or false' }),
@@ -176,7 +220,9 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
 			context.addIssue({ code: z.ZodIssueCode.custom, message });
 		}
 		media.forEach((item, index) => {
-			const problem = urlSchemeProblem(item.url, family.acceptsOssUrls);
+			const inline =
+				family.acceptsDataUris && TASK_KIND_SPECS[kind].inlineMedia.includes(item.type);
+			const problem = urlSchemeProblem(item.url, family.acceptsOssUrls, inline);
 			if (problem) {
 				context.addIssue({ code: z.ZodIssueCode.custom, message: problem, path: [index, 'url'] });
 			}
@@ -192,7 +238,10 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
 export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const spec = TASK_KIND_SPECS[kind];
 	const parameters = Object.fromEntries(
-		spec.parameters.map((name) => [name, PARAMETER_SCHEMAS[name].optional()]),
+		spec.parameters.map((name) => [
+			name,
+			(name === 'resolution' ? resolutionSchema(kind) : PARAMETER_SCHEMAS[name]).optional(),
+		]),
 	);
 	const prompt = promptSchema(kind);
 	return z
@@ -276,4 +325,41 @@ export function additionalParametersSchema(kind: TaskKind) {
 				}
 			}),
 	);
+}
+
+/** A setting the request sends that not every source lists for its model and endpoint. */
+export interface UnconfirmedSetting {
+	/** The option's UI name: 'Options → Resolution'. */
+	option: string;
+	value: string;
+	listedFor: string;
+}
+
+const SETTING_VALUES: Record<'resolution' | 'ratio', Record<string, SettingValue | undefined>> = {
+	resolution: RESOLUTION_VALUES,
+	ratio: RATIO_VALUES,
+};
+
+/**
+ * The settings of a request that only some sources list for its model (a 1.0 model, or any
+ * model on Anyfast, which documents the older lists): sent, since no source refuses them all,
+ * and named when the API answers 400 (docs/API.md, "Settings").
+ */
+export function unconfirmedSettings(
+	request: TaskRequest,
+	family: FamilyRules,
+): UnconfirmedSetting[] {
+	if (family.family === 'native' && isNewerModel(request.model)) return [];
+	return (['resolution', 'ratio'] as const).flatMap((name) => {
+		const value = request.parameters[name];
+		const known = typeof value === 'string' ? SETTING_VALUES[name][value] : undefined;
+		if (known?.listed !== 'newer') return [];
+		return [
+			{
+				option: FIELD_LABELS[`parameters.${name}`],
+				value: value as string,
+				listedFor: known.listedFor,
+			},
+		];
+	});
 }

@@ -23,6 +23,7 @@ function stringField(record: Record<string, unknown> | null | undefined, key: st
 const ANYFAST_MEDIA_RULES: FamilyRules = {
 	family: 'anyfast',
 	acceptsOssUrls: false,
+	acceptsDataUris: false,
 	label: 'the Anyfast gateway',
 };
 

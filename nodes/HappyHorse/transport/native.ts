@@ -37,6 +37,7 @@ function toBeijingCompact(date: Date): string {
 const NATIVE_MEDIA_RULES: FamilyRules = {
 	family: 'native',
 	acceptsOssUrls: true,
+	acceptsDataUris: true,
 	label: 'DashScope',
 };
 
