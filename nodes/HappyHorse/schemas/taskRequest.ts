@@ -128,6 +128,14 @@ const PARAMETER_SCHEMAS: Record<ParameterName, z.ZodTypeAny> = {
 	seed: wholeNumber(0, SEED_MAX),
 };
 
+/**
+ * A parameter of the API that this kind does not take (schemas/taskKinds.ts): an error, never
+ * dropped or sent (an expression or an older operation may have set it).
+ */
+function notTaken(kind: TaskKind): string {
+	return `is not taken by ${TASK_KIND_SPECS[kind].noun}s: remove it`;
+}
+
 function promptSchema(kind: TaskKind) {
 	const required = TASK_KIND_SPECS[kind].promptRequired;
 	const example =
@@ -191,8 +199,15 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
  */
 export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const spec = TASK_KIND_SPECS[kind];
+	const taken: readonly string[] = spec.parameters;
+	// The API's other parameters are named as not taken, not as unknown fields.
 	const parameters = Object.fromEntries(
-		spec.parameters.map((name) => [name, PARAMETER_SCHEMAS[name].optional()]),
+		Object.entries(PARAMETER_SCHEMAS).map(([name, schema]) => [
+			name,
+			taken.includes(name)
+				? schema.optional()
+				: z.undefined({ errorMap: () => ({ message: notTaken(kind) }) }),
+		]),
 	);
 	const prompt = promptSchema(kind);
 	return z
@@ -268,11 +283,13 @@ export function additionalParametersSchema(kind: TaskKind) {
 				invalid_type_error: 'must be a JSON object, e.g. {"prompt_extend": true}',
 			})
 			.superRefine((parameters, context) => {
-				for (const key of Object.keys(parameters).filter((name) => own.includes(name))) {
-					context.addIssue({
-						code: z.ZodIssueCode.custom,
-						message: `sets "${key}", which ${FIELD_LABELS[`parameters.${key}`]} sets: use that option instead`,
-					});
+				for (const key of Object.keys(parameters)) {
+					const message = own.includes(key)
+						? `sets "${key}", which ${FIELD_LABELS[`parameters.${key}`]} sets: use that option instead`
+						: key in PARAMETER_SCHEMAS
+							? `sets "${key}", which ${TASK_KIND_SPECS[kind].noun}s do not take: remove it`
+							: undefined;
+					if (message) context.addIssue({ code: z.ZodIssueCode.custom, message });
 				}
 			}),
 	);
