@@ -27,12 +27,16 @@ export class RateLimiter {
 	private waiting = 0;
 	private wakeUp: Array<() => void> = [];
 	private readonly capacity: number;
+	private readonly windowMs: number;
 
-	constructor(
-		limit: number,
-		private readonly windowMs: number,
-	) {
-		this.capacity = Math.max(1, Math.ceil(limit));
+	/**
+	 * `limit` calls per `windowMs`. Below one (Submits per Second 0.5) a call holds its place for
+	 * `windowMs / limit`: one call every 2 windows at 0.5. Above one a fraction is rounded down
+	 * (2.5 lets 2 per window): rounding up would let more into a window than the limit.
+	 */
+	constructor(limit: number, windowMs: number) {
+		this.capacity = Math.max(1, Math.floor(limit));
+		this.windowMs = limit < 1 ? windowMs / limit : windowMs;
 	}
 
 	async acquire(signal?: AbortSignal): Promise<Release> {
