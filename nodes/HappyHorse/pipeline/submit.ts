@@ -34,8 +34,10 @@ export async function submitTasks(
 ): Promise<void> {
 	const failFast = !ctx.continueOnFail();
 	const signal = ctx.getExecutionCancelSignal?.();
+	// Looked at before every submit: a flag, not a scan of the batch per item (bench/overhead.ts).
+	let anyFailed = states.some((state) => state.error);
 	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
-		if (signal?.aborted || (failFast && states.some((other) => other.error))) return;
+		if (signal?.aborted || (failFast && anyFailed)) return;
 		let submitting = false;
 		try {
 			const request = await uploadFiles(ctx, api.uploads, prepared.get(state)!);
@@ -49,6 +51,8 @@ export async function submitTasks(
 				submitting && error instanceof ExecutionStoppedError && !error.duringPause;
 			state.error = asNodeError(ctx, error, state.itemIndex);
 		}
+		// handOver fails an item whose submit reported an end, without throwing.
+		anyFailed ||= state.error !== undefined;
 	});
 }
 

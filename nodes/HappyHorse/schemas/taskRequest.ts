@@ -198,6 +198,21 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
  * takes and nothing else. The issues' paths name the body's fields; `fieldLabel` names the UI's.
  */
 export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
+	// Built once per kind and family, not per item (bench/overhead.ts).
+	const ofFamily = requestSchemas.get(family) ?? new Map<TaskKind, TaskRequestSchema>();
+	requestSchemas.set(family, ofFamily);
+	const known = ofFamily.get(kind);
+	if (known) return known;
+	const schema = buildTaskRequestSchema(kind, family);
+	ofFamily.set(kind, schema);
+	return schema;
+}
+
+type TaskRequestSchema = ReturnType<typeof buildTaskRequestSchema>;
+
+const requestSchemas = new WeakMap<FamilyRules, Map<TaskKind, TaskRequestSchema>>();
+
+function buildTaskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const spec = TASK_KIND_SPECS[kind];
 	const taken: readonly string[] = spec.parameters;
 	// The API's other parameters are named as not taken, not as unknown fields.
@@ -275,6 +290,16 @@ function fromJsonText(value: unknown): unknown {
  * options sets is refused, never silently overridden.
  */
 export function additionalParametersSchema(kind: TaskKind) {
+	const known = additionalSchemas.get(kind);
+	if (known) return known;
+	const schema = buildAdditionalParametersSchema(kind);
+	additionalSchemas.set(kind, schema);
+	return schema;
+}
+
+const additionalSchemas = new Map<TaskKind, ReturnType<typeof buildAdditionalParametersSchema>>();
+
+function buildAdditionalParametersSchema(kind: TaskKind) {
 	const own: readonly string[] = TASK_KIND_SPECS[kind].parameters;
 	return z.preprocess(
 		fromJsonText,
