@@ -10,6 +10,7 @@ import { runNode } from '../dev/harness/runNode';
 import { INLINE_WITH_UPLOAD_MAX_BYTES } from '../nodes/HappyHorse/pipeline/prepare';
 import { LINK_MODELS, benchInlineImages, breakEvenBytes, onLink } from './inlineImages';
 import { benchN8nMemory } from './n8nMemory';
+import { benchThroughput } from './overhead';
 import type { BatchCost } from './polling';
 import {
 	benchConcurrentExecutions,
@@ -100,43 +101,6 @@ async function benchOneAtATime(): Promise<number> {
 			if (error) throw new Error(`one-at-a-time bench failed: ${error.message}`);
 		}
 		return Date.now() - started;
-	});
-}
-
-/** 1000 submits without waiting, through n8n's engine, against a bare fetch loop. */
-async function benchThroughput(): Promise<{ nodeMs: number; fetchMs: number }> {
-	return await withEmulator(async (emulator) => {
-		const count = 1000;
-		// The account's 5 per second would make both sides wait alike: lift it to measure the node.
-		const started = Date.now();
-		const { items, error } = await runNode({
-			credentials: credentials(emulator, { submitsPerSecond: 1_000_000 }),
-			items: Array.from({ length: count }, (_, i) => ({ json: { i } })),
-			parameters: { ...editParameters(), waitForCompletion: false },
-		});
-		const nodeMs = Date.now() - started;
-		if (error || items.length !== count)
-			throw new Error(`throughput bench failed: ${error?.message}`);
-
-		const body = emulator.requestsOf('submit')[0].body;
-		const fetchStarted = Date.now();
-		for (let i = 0; i < count; i++) {
-			const response = await fetch(
-				`${emulator.nativeBaseUrl}/services/aigc/video-generation/video-synthesis`,
-				{
-					method: 'POST',
-					headers: {
-						Authorization: `Bearer ${emulator.apiKey}`,
-						'X-DashScope-Async': 'enable',
-						'Content-Type': 'application/json',
-						Accept: 'application/json',
-					},
-					body,
-				},
-			);
-			await response.json();
-		}
-		return { nodeMs, fetchMs: Date.now() - fetchStarted };
 	});
 }
 

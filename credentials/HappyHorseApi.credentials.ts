@@ -117,7 +117,7 @@ export class HappyHorseApi implements ICredentialType {
 			default: 5,
 			typeOptions: { minValue: 0.1 },
 			description:
-				"The account's limit for new tasks: 5 per second for HappyHorse video edit. The node stays under it; raise it only if your quota is higher.",
+				"The account's limit for new tasks: 5 per second for HappyHorse video edit. The node stays under it; raise it only if your quota is higher. Below 1 spaces submits out: 0.5 is one every 2 seconds.",
 		},
 		{
 			displayName: 'Status Queries per Second',

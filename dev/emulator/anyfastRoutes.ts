@@ -8,7 +8,8 @@ import type { ServerResponse } from 'node:http';
 import { anyfastError, epochSeconds, sendJson } from './http';
 import { checkSubmitBody } from './submitRules';
 import { DEFAULT_FAILURE, phaseOf, toNativeStatus } from './tasks';
-import type { EmulatedTask, Family, Phase, RecordedRequest, RouteContext } from './types';
+import type { EmulatedTask, Family, Phase, RecordedRequest } from './types';
+import type { RouteContext } from './routeContext';
 
 /** The models the gateway lists: the 1.0 family (it documents no 1.1 models). */
 const MODEL_IDS = [

@@ -8,7 +8,8 @@ import type { ServerResponse } from 'node:http';
 import { formatBeijingTime, nativeError, sendJson } from './http';
 import { checkSubmitBody } from './submitRules';
 import { DEFAULT_FAILURE, phaseOf } from './tasks';
-import type { Family, RecordedRequest, RouteContext } from './types';
+import type { Family, RecordedRequest } from './types';
+import type { RouteContext } from './routeContext';
 
 export function handleNativeSubmit(
 	routes: RouteContext,

@@ -27,6 +27,7 @@ import {
 } from './nativeRoutes';
 import { OSS_UPLOAD_PATH, OSS_URL_SCHEME, OssUploads, defaultUploadSettings } from './ossUpload';
 import { sampleBytes, sampleMediaOf } from './samples';
+import type { RouteContext } from './routeContext';
 import { TaskBoard, defaultLimits } from './tasks';
 import type {
 	EmulatorLimits,
@@ -35,7 +36,6 @@ import type {
 	FaultKind,
 	IssuedPolicy,
 	RecordedRequest,
-	RouteContext,
 	ScriptedResponse,
 	SubmitFault,
 	TaskScript,

@@ -1,8 +1,6 @@
 /**
  * The emulator's types: the public ones (re-exported by index.ts) and those its parts share.
  */
-import type { TaskBoard } from './tasks';
-
 export type Family = 'native' | 'anyfast';
 
 export interface RecordedRequest {
@@ -161,13 +159,4 @@ export interface EmulatedTask {
 	endsAt?: number;
 	/** The gateway wraps the upstream DashScope output, whose task id differs from its own. */
 	upstreamTaskId: string;
-}
-
-/** What the routes of both API families (nativeRoutes.ts, anyfastRoutes.ts) work on. */
-export interface RouteContext {
-	tasks: TaskBoard;
-	/** Where the result of a task is served, on this server. */
-	resultUrl(taskId: string): string;
-	/** What is wrong with the oss:// media of a native submit, if anything (see ossUpload.ts). */
-	ossMediaProblem(request: RecordedRequest): { code: string; message: string } | undefined;
 }

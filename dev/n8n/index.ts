@@ -11,7 +11,7 @@ export { ensureN8nInstalled, installCommunityPackage } from './install';
 export type { N8nMajor } from './install';
 export { OWNER } from './owner';
 export { startN8n } from './process';
-export type { RunningN8n } from './process';
+export type { RunningN8n } from './runningN8n';
 export { N8nRestClient } from './restClient';
 export { startQueueCluster } from './queueMode';
 export type { QueueBinaryDataMode, QueueCluster } from './queueMode';

@@ -8,28 +8,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 import { lineSplitter, sleep } from './commands';
-import type { N8nInstall, N8nMajor } from './install';
+import type { N8nInstall } from './install';
 import { ownerEnv } from './owner';
 import { ensureOwner } from './restClient';
-
-/** `start`: a main with the editor and REST API; `worker`: a queue-mode worker (no editor). */
-export type N8nCommand = 'start' | 'worker';
-
-export interface RunningN8n {
-	major: N8nMajor;
-	command: N8nCommand;
-	version: string;
-	baseUrl: string;
-	port: number;
-	userFolder: string;
-	/** The install it runs from; the REST client loads n8n's own flatted from it. */
-	install: N8nInstall;
-	/** Everything n8n printed so far, stdout and stderr interleaved. */
-	logs(): string;
-	stop(): Promise<void>;
-	/** SIGKILL, at once, for n8n and its task runners: a crash, as when a machine dies. */
-	kill(): Promise<void>;
-}
+import type { N8nCommand, RunningN8n } from './runningN8n';
 
 const READY_LOG_LINE: Record<N8nCommand, string> = {
 	start: 'Editor is now accessible',

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 
 import { startRedis, type RunningRedis } from '../redis';
 import { installCommunityPackage, type N8nInstall } from './install';
-import { startN8n, type RunningN8n } from './process';
+import { startN8n } from './process';
+import type { RunningN8n } from './runningN8n';
 
 /** n8n's binary data modes that queue mode can use (`default`, in memory, cannot cross processes). */
 export type QueueBinaryDataMode = 'database' | 'filesystem';

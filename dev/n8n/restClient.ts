@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { sleep } from './commands';
 import { n8nPackageDir } from './install';
 import { OWNER } from './owner';
-import type { RunningN8n } from './process';
+import type { RunningN8n } from './runningN8n';
 
 /** A non-2xx answer from n8n's REST API. */
 class N8nRestError extends Error {

@@ -182,7 +182,8 @@ export const waitProperties: INodeProperties[] = [
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: false,
-		description: waitForCompletionDescription,
+		description:
+			'Whether to wait until the task has finished and hand on its result. Off: output the task ID and status at once, after at most 15 s of retries when the API fails.',
 		displayOptions: { show: { operation: ['getTask'] } },
 	},
 	{

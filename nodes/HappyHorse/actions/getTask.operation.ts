@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { ItemState } from '../pipeline/itemState';
 import {
+	GET_TASK_RETRY_SECONDS,
 	SETTINGS_OF_INVALID_ITEM,
 	asNodeError,
 	readItemSettings,
@@ -12,6 +13,7 @@ import {
 import { taskIdProperty } from './common.description';
 import { throwFirstFailure } from '../pipeline/outputs';
 import { queryOnce, startWaiting } from '../pipeline/poll';
+import { gaveUpLooking } from '../pipeline/taskErrors';
 import { waitAndDownload } from '../pipeline/waitAndDownload';
 import type { HappyHorseApi } from '../transport';
 
@@ -28,11 +30,16 @@ export async function execute(
 	this: IExecuteFunctions,
 	api: HappyHorseApi,
 ): Promise<INodeExecutionData[]> {
+	const startedAt = Date.now();
 	const states: ItemState[] = this.getInputData().map((_, itemIndex) => {
 		const state: ItemState = { itemIndex, settings: SETTINGS_OF_INVALID_ITEM };
 		try {
 			state.settings = readItemSettings(this, itemIndex, false);
 			startWaiting(state, { taskId: readTaskId(this, itemIndex) });
+			// Without waiting it is a look: retries of a failing API end at the bound.
+			if (!state.settings.waitForCompletion) {
+				state.deadline = startedAt + GET_TASK_RETRY_SECONDS * 1000;
+			}
 		} catch (error) {
 			state.error = asNodeError(this, error, itemIndex);
 		}
@@ -44,7 +51,12 @@ export async function execute(
 	await mapWithConcurrency(
 		states.filter((state) => !state.error),
 		FIRST_LOOK_CONCURRENCY,
-		async (state) => await queryOnce(this, api, state),
+		async (state) => {
+			await queryOnce(this, api, state);
+			if (state.error && !state.settings.waitForCompletion) {
+				state.error = gaveUpLooking(state.error, state.taskId as string, startedAt);
+			}
+		},
 	);
 	throwFirstFailure(this, states);
 

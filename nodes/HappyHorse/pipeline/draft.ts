@@ -22,18 +22,21 @@ const OPTION_PARAMETERS: Record<string, ParameterName> = {
 	seed: 'seed',
 };
 
-/** The draft's model, parameters and switches from the Options collection. */
+/**
+ * The draft's model, parameters and switches from the Options collection. Every option of the
+ * API's parameters that is set goes into the draft: one the kind does not take is refused by the
+ * request's schema (schemas/taskRequest.ts), never dropped. Other options are not the API's.
+ */
 export function readOptions(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	kind: TaskKind,
 ): Pick<TaskDraft, 'model' | 'parameters' | 'additionalParameters' | 'checkFiles'> {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const taken = TASK_KIND_SPECS[kind].parameters;
 	const parameters: IDataObject = {};
 	for (const [option, parameter] of Object.entries(OPTION_PARAMETERS)) {
 		const value = options[option];
-		if (value === undefined || value === '' || !taken.includes(parameter)) continue;
+		if (value === undefined || value === '') continue;
 		parameters[parameter] = value;
 	}
 	const model = options.model;

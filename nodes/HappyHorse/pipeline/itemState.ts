@@ -12,6 +12,16 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
+/**
+ * How long Get Task without Wait for Completion retries a failing API, from its first call. It
+ * is a look, not a wait: a workflow (or an AI agent) calls it to know a task's status now. What
+ * clears in seconds is still ridden out (a 429 of the account's one-second window, a dropped
+ * connection, a 5xx blip: 4 to 5 attempts on transport/retry.ts's backoff of 1, 2, 4, 8 s);
+ * anything longer is reported, so the workflow decides, instead of the call hanging for over a
+ * minute on the eight attempts a read may take. README, "Get Task".
+ */
+export const GET_TASK_RETRY_SECONDS = 15;
+
 /** How one item is waited on and collected; read per item, since any of it may be an expression. */
 export interface ItemSettings {
 	waitForCompletion: boolean;

@@ -38,8 +38,10 @@ export async function submitTasks(
 ): Promise<void> {
 	const failFast = !ctx.continueOnFail();
 	const signal = ctx.getExecutionCancelSignal?.();
+	// Looked at before every submit: a flag, not a scan of the batch per item (bench/overhead.ts).
+	let anyFailed = states.some((state) => state.error);
 	await mapWithConcurrency([...prepared.keys()], SUBMIT_CONCURRENCY, async (state) => {
-		if (signal?.aborted || (failFast && states.some((other) => other.error))) return;
+		if (signal?.aborted || (failFast && anyFailed)) return;
 		let submitting = false;
 		let request: TaskRequest | undefined;
 		try {
@@ -55,6 +57,8 @@ export async function submitTasks(
 			state.error = asNodeError(ctx, error, state.itemIndex);
 			if (submitting && request) explainRefusedSettings(state.error, request, api.mediaRules);
 		}
+		// handOver fails an item whose submit reported an end, without throwing.
+		anyFailed ||= state.error !== undefined;
 	});
 }
 

@@ -3,8 +3,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TaskSnapshot } from '../schemas/task';
 import { appendToDescription } from '../transport/request';
+import { failedRetryably } from '../transport/retry';
 import { adviceFor } from '../transport/apiErrors';
 import type { ItemState } from './itemState';
+import { GET_TASK_RETRY_SECONDS } from './itemState';
 
 /** The task ended without a video: FAILED, CANCELED or UNKNOWN. */
 export function taskEndedError(
@@ -71,5 +73,20 @@ export function withTaskId(error: Error, taskId: string | undefined): Error {
 	);
 	const { context } = error as { context?: Record<string, unknown> };
 	if (context) context.taskId = taskId;
+	return error;
+}
+
+/**
+ * Get Task without waiting stopped retrying a failing read at its bound (GET_TASK_RETRY_SECONDS):
+ * the error says it gave up, after how long, and how to look again. Other errors stay as they are.
+ */
+export function gaveUpLooking(error: Error, taskId: string, startedAt: number): Error {
+	if (!failedRetryably(error, 'read')) return error;
+	const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+	error.message = `${withTaskId(error, taskId).message}; gave up after ${seconds} s`;
+	appendToDescription(
+		error,
+		`Get Task without Wait for Completion retries for at most ${GET_TASK_RETRY_SECONDS} s, so a look at task ${taskId} never holds the workflow long. The task is not affected: look again later, or turn Wait for Completion on to keep trying until the Timeout.`,
+	);
 	return error;
 }

@@ -172,6 +172,14 @@ const PARAMETER_SCHEMAS: Record<Exclude<ParameterName, 'resolution'>, z.ZodTypeA
 	seed: wholeNumber(0, SEED_MAX),
 };
 
+/**
+ * A parameter of the API that this kind does not take (schemas/taskKinds.ts): an error, never
+ * dropped or sent (an expression or an older operation may have set it).
+ */
+function notTaken(kind: TaskKind): string {
+	return `is not taken by ${TASK_KIND_SPECS[kind].noun}s: remove it`;
+}
+
 function promptSchema(kind: TaskKind) {
 	const required = TASK_KIND_SPECS[kind].promptRequired;
 	const example =
@@ -236,11 +244,30 @@ function mediaSchema(kind: TaskKind, family: FamilyRules) {
  * takes and nothing else. The issues' paths name the body's fields; `fieldLabel` names the UI's.
  */
 export function taskRequestSchema(kind: TaskKind, family: FamilyRules) {
+	// Built once per kind and family, not per item (bench/overhead.ts).
+	const ofFamily = requestSchemas.get(family) ?? new Map<TaskKind, TaskRequestSchema>();
+	requestSchemas.set(family, ofFamily);
+	const known = ofFamily.get(kind);
+	if (known) return known;
+	const schema = buildTaskRequestSchema(kind, family);
+	ofFamily.set(kind, schema);
+	return schema;
+}
+
+type TaskRequestSchema = ReturnType<typeof buildTaskRequestSchema>;
+
+const requestSchemas = new WeakMap<FamilyRules, Map<TaskKind, TaskRequestSchema>>();
+
+function buildTaskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const spec = TASK_KIND_SPECS[kind];
+	const taken: readonly string[] = spec.parameters;
+	// The API's other parameters are named as not taken, not as unknown fields.
 	const parameters = Object.fromEntries(
-		spec.parameters.map((name) => [
+		Object.entries(PARAMETER_SCHEMAS).map(([name, schema]) => [
 			name,
-			(name === 'resolution' ? resolutionSchema(kind) : PARAMETER_SCHEMAS[name]).optional(),
+			taken.includes(name)
+				? (name === 'resolution' ? resolutionSchema(kind) : schema).optional()
+				: z.undefined({ errorMap: () => ({ message: notTaken(kind) }) }),
 		]),
 	);
 	const prompt = promptSchema(kind);
@@ -309,6 +336,16 @@ function fromJsonText(value: unknown): unknown {
  * options sets is refused, never silently overridden.
  */
 export function additionalParametersSchema(kind: TaskKind) {
+	const known = additionalSchemas.get(kind);
+	if (known) return known;
+	const schema = buildAdditionalParametersSchema(kind);
+	additionalSchemas.set(kind, schema);
+	return schema;
+}
+
+const additionalSchemas = new Map<TaskKind, ReturnType<typeof buildAdditionalParametersSchema>>();
+
+function buildAdditionalParametersSchema(kind: TaskKind) {
 	const own: readonly string[] = TASK_KIND_SPECS[kind].parameters;
 	return z.preprocess(
 		fromJsonText,
@@ -317,11 +354,13 @@ export function additionalParametersSchema(kind: TaskKind) {
 				invalid_type_error: 'must be a JSON object, e.g. {"prompt_extend": true}',
 			})
 			.superRefine((parameters, context) => {
-				for (const key of Object.keys(parameters).filter((name) => own.includes(name))) {
-					context.addIssue({
-						code: z.ZodIssueCode.custom,
-						message: `sets "${key}", which ${FIELD_LABELS[`parameters.${key}`]} sets: use that option instead`,
-					});
+				for (const key of Object.keys(parameters)) {
+					const message = own.includes(key)
+						? `sets "${key}", which ${FIELD_LABELS[`parameters.${key}`]} sets: use that option instead`
+						: key in PARAMETER_SCHEMAS
+							? `sets "${key}", which ${TASK_KIND_SPECS[kind].noun}s do not take: remove it`
+							: undefined;
+					if (message) context.addIssue({ code: z.ZodIssueCode.custom, message });
 				}
 			}),
 	);

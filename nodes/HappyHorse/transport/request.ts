@@ -13,7 +13,7 @@ import { API_ANSWER_MAX_BYTES, MIB } from '../schemas/limits';
 import { quoteShort } from '../schemas/taskId';
 import type { FailureKind } from './retry';
 import { markFailure, parseRetryAfter } from './retry';
-import { prepareRedaction, redactSecrets } from './secrets';
+import { isRedactionReady, prepareRedaction, redactSecrets } from './secrets';
 
 export const CREDENTIAL_TYPE = 'happyHorseApi';
 
@@ -46,10 +46,12 @@ export async function sendApiRequest(
 	request: ApiRequest,
 	itemIndex: number,
 ): Promise<RawResponse> {
-	await prepareRedaction(
-		ctx,
-		async () => (await ctx.getCredentials<{ apiKey?: unknown }>(CREDENTIAL_TYPE)).apiKey,
-	);
+	if (!isRedactionReady(ctx)) {
+		await prepareRedaction(
+			ctx,
+			async () => (await ctx.getCredentials<{ apiKey?: unknown }>(CREDENTIAL_TYPE)).apiKey,
+		);
+	}
 	const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
 	const signal = request.signal === null ? undefined : ctx.getExecutionCancelSignal?.();
 	if (request.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -88,15 +90,24 @@ export async function sendApiRequest(
 		: networkError(ctx, request, failure, itemIndex);
 }
 
-type ByteStream = AsyncIterable<Buffer | string> & { destroy?: () => void };
+/** The body of an answer read with `encoding: 'stream'`: a Node.js readable of its bytes. */
+interface ByteStream {
+	on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+	once(event: 'end' | 'close', listener: () => void): unknown;
+	once(event: 'error', listener: (error: Error) => void): unknown;
+	destroy(): void;
+}
 
 function isByteStream(body: unknown): body is ByteStream {
-	return typeof (body as ByteStream | undefined)?.[Symbol.asyncIterator] === 'function';
+	const stream = body as Partial<ByteStream> | undefined;
+	return typeof stream?.on === 'function' && typeof stream.destroy === 'function';
 }
 
 /**
  * The answer's text, or undefined when it is larger than API_ANSWER_MAX_BYTES: refused on its
- * Content-Length, or as soon as the counted bytes pass the limit, the rest never read.
+ * Content-Length, or as soon as the counted bytes pass the limit, the rest never read. Read
+ * with the stream's events, one promise per answer: an async iterator costs several promises
+ * per chunk, which n8n's async context tracking makes dear on every call (bench/overhead.ts).
  */
 async function readBounded(
 	body: unknown,
@@ -104,21 +115,40 @@ async function readBounded(
 ): Promise<string | undefined> {
 	if (!isByteStream(body)) return bodyAsText(body);
 	if (Number(headers['content-length']) > API_ANSWER_MAX_BYTES) {
-		body.destroy?.();
+		body.destroy();
 		return undefined;
 	}
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of body) {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		size += bytes.length;
-		if (size > API_ANSWER_MAX_BYTES) {
-			body.destroy?.();
-			return undefined;
-		}
-		chunks.push(bytes);
-	}
-	return Buffer.concat(chunks).toString('utf8');
+	return await new Promise<string | undefined>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+		const settle = (text: string | undefined) => {
+			settled = true;
+			resolve(text);
+		};
+		body.on('data', (chunk) => {
+			if (settled) return;
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			size += bytes.length;
+			if (size > API_ANSWER_MAX_BYTES) {
+				settle(undefined);
+				body.destroy();
+				return;
+			}
+			chunks.push(bytes);
+		});
+		body.once('end', () => settle(Buffer.concat(chunks, size).toString('utf8')));
+		body.once('error', (error) => {
+			settled = true;
+			reject(error);
+		});
+		// A connection that closes before the end of the body, without an error of its own.
+		body.once('close', () => {
+			if (settled) return;
+			settled = true;
+			reject(Object.assign(new Error('The answer ended early'), { code: 'ECONNRESET' }));
+		});
+	});
 }
 
 function tooLargeError(

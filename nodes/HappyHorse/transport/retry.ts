@@ -84,7 +84,8 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
 	}
 }
 
-function failedRetryably(error: unknown, call: CallKind): FailureMark | undefined {
+/** The failure of `error`, when a call of this kind retries it (and may have given up on it). */
+export function failedRetryably(error: unknown, call: CallKind): FailureMark | undefined {
 	if (error instanceof ExecutionStoppedError) return undefined;
 	const failure = failureOf(error);
 	return failure && RETRYABLE[call].has(failure.kind) ? failure : undefined;
