@@ -5,10 +5,11 @@ import type { TaskSnapshot } from '../schemas/task';
 import { appendToDescription } from '../transport/request';
 import { adviceFor } from '../transport/apiErrors';
 import type { ItemState } from './itemState';
+import type { NodeContext } from '../transport/context';
 
 /** The task ended without a video: FAILED, CANCELED or UNKNOWN. */
 export function taskEndedError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	snapshot: TaskSnapshot,
 	itemIndex: number,
 ): NodeApiError {

@@ -1,9 +1,4 @@
-import type {
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { ExecutionStoppedError } from './executionStopped';
@@ -14,6 +9,7 @@ import { quoteShort } from '../schemas/taskId';
 import type { FailureKind } from './retry';
 import { markFailure, parseRetryAfter } from './retry';
 import { prepareRedaction, redactSecrets } from './secrets';
+import type { NodeContext } from './context';
 
 export const CREDENTIAL_TYPE = 'happyHorseApi';
 
@@ -42,7 +38,7 @@ export interface ApiRequest {
  * here: its text is bounded in size and has the API key taken out, whatever the server echoes.
  */
 export async function sendApiRequest(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: ApiRequest,
 	itemIndex: number,
 ): Promise<RawResponse> {
@@ -122,7 +118,7 @@ async function readBounded(
 }
 
 function tooLargeError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: Pick<ApiRequest, 'method' | 'url'>,
 	itemIndex: number,
 ): NodeApiError {
@@ -145,7 +141,7 @@ function tooLargeError(
  * signal, which has fired by then. This one request sets the same bearer header itself, to the
  * same configured endpoint, with the plain helper that the signal does not reach.
  */
-async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions) {
+async function sendDetached(ctx: NodeContext, options: IHttpRequestOptions) {
 	const { apiKey } = await ctx.getCredentials<{ apiKey: string }>(CREDENTIAL_TYPE);
 	return await ctx.helpers.httpRequest({
 		...options,
@@ -154,7 +150,7 @@ async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions
 }
 
 function toRawResponse(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	response: { statusCode: number; headers?: Record<string, unknown> },
 	text: string,
 ): RawResponse {
@@ -177,7 +173,7 @@ function bodyAsText(body: unknown): string {
  * code and message are kept so the key cannot leak into the execution log.
  */
 export function networkError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: Pick<ApiRequest, 'method' | 'url'>,
 	cause: unknown,
 	itemIndex: number,
@@ -264,7 +260,7 @@ export function tryParseJson(text: string): unknown {
  * task_id) is an error that quotes what came back instead of an `undefined` further down.
  */
 export function parseResponse<T extends z.ZodTypeAny>(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	schema: T,
 	response: RawResponse,
 	what: string,
@@ -303,7 +299,7 @@ function isUntrustedIssue(issue: z.ZodIssue): boolean {
  * Taking it would replace the task, which would then be lost; the error names the one asked for.
  */
 export function assertSameTask(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	asked: string,
 	answered: string,
 	itemIndex: number,

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { NodeContext } from './context';
 
 /** What stands in a text where the API key was. */
 const REDACTED = '[redacted]';
@@ -32,7 +32,7 @@ const redactors = new WeakMap<object, Redact>();
  * execution data, n8n's log or an output.
  */
 export async function prepareRedaction(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	readApiKey: () => Promise<unknown>,
 ): Promise<void> {
 	if (redactors.has(ctx)) return;
@@ -41,6 +41,6 @@ export async function prepareRedaction(
 }
 
 /** `text` without the API key of this execution (as far as prepareRedaction has learnt it). */
-export function redactSecrets(ctx: IExecuteFunctions, text: string): string {
+export function redactSecrets(ctx: NodeContext, text: string): string {
 	return (redactors.get(ctx) ?? ((value: string) => value))(text);
 }
