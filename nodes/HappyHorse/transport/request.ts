@@ -91,15 +91,17 @@ function isByteStream(body: unknown): body is ByteStream {
 }
 
 /**
- * The answer's text, or undefined when it is larger than API_ANSWER_MAX_BYTES: refused on its
- * Content-Length, or as soon as the counted bytes pass the limit, the rest never read.
+ * The answer's text, or undefined when it is larger than `maxBytes` (API_ANSWER_MAX_BYTES by
+ * default): refused on its Content-Length, or as soon as the counted bytes pass the limit, the
+ * rest never read.
  */
-async function readBounded(
+export async function readBounded(
 	body: unknown,
 	headers: Record<string, unknown>,
+	maxBytes = API_ANSWER_MAX_BYTES,
 ): Promise<string | undefined> {
 	if (!isByteStream(body)) return bodyAsText(body);
-	if (Number(headers['content-length']) > API_ANSWER_MAX_BYTES) {
+	if (Number(headers['content-length']) > maxBytes) {
 		body.destroy?.();
 		return undefined;
 	}
@@ -108,7 +110,7 @@ async function readBounded(
 	for await (const chunk of body) {
 		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 		size += bytes.length;
-		if (size > API_ANSWER_MAX_BYTES) {
+		if (size > maxBytes) {
 			body.destroy?.();
 			return undefined;
 		}
