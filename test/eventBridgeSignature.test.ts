@@ -135,10 +135,6 @@ test('an old or future timestamp fails (60 s), a fresh one in seconds passes', a
 	const inSeconds = signed({ timestamp: Math.floor(Date.now() / 1000) });
 	expect(await check(inSeconds)).toEqual({ ok: true, variant: 'documented' });
 });
-	headers['x-eventbridge-signature-timestamp'] = String(inSeconds / 1000);
-	// The header changed after signing, so the signature no longer matches; the age check passed.
-	expect(await check(headers)).toEqual({ ok: false, reason: 'the signature does not match' });
-});
 
 test('a certificate from another host fails without being fetched', async () => {
 	const loader = loaderOf(signer.publicKeyPem);
