@@ -6,5 +6,5 @@
 export { HappyHorseEmulator } from './server';
 export { ftypBox } from './tasks';
 export { EventBridgeSigner, taskFinishedEvent } from './eventPush';
-export type { Delivery, EventPushSettings, SignedStringVariant } from './eventPush';
+export type { EventPushSettings, SignedStringVariant } from './eventPush';
 export type { Family, Fault, ScriptedResponse, SubmitFault } from './types';

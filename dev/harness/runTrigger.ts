@@ -14,11 +14,11 @@ import { WebhookContext } from 'n8n-core';
 import { HappyHorseTrigger } from '../../nodes/HappyHorse/HappyHorseTrigger.node';
 import { TestCredentialsHelper } from './credentialsHelper';
 
-export const HAPPY_HORSE_TRIGGER_TYPE = 'n8n-nodes-happyhorse.happyHorseTrigger';
+const HAPPY_HORSE_TRIGGER_TYPE = 'n8n-nodes-happyhorse.happyHorseTrigger';
 const WEBHOOK_ID = '7f0c7a51-0000-4000-8000-00000000e7e7';
 
 /** One delivery as the trigger's webhook handled it. */
-export interface HandledDelivery {
+interface HandledDelivery {
 	receivedAt: number;
 	/** When webhook() returned: an execution starts then, if it gave workflowData. */
 	returnedAt: number;

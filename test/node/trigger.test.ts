@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { EventBridgeSigner, taskFinishedEvent } from '../../dev/emulator';
 import type { EventPushSettings } from '../../dev/emulator';
@@ -37,7 +37,7 @@ afterEach(async () => {
 
 async function startTrigger(
 	parameters: INodeParameters = {},
-	credentials: Record<string, unknown> = {},
+	credentials: ICredentialDataDecryptedObject = {},
 	push: Partial<EventPushSettings> = {},
 ): Promise<TriggerServer> {
 	server = await startTriggerServer({

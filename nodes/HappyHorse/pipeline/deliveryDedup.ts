@@ -4,7 +4,7 @@
  * id. The memory is this process's (docs/TRIGGER.md, "Queue mode"), bounded, and forgotten on
  * restart, when List Tasks recovery is the safety net.
  */
-export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 const DEDUP_MAX_KEYS = 20_000;
 
 interface Entry {

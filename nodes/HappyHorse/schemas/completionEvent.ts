@@ -10,8 +10,8 @@ import { taskIdSchema } from './taskId';
  * "Completion events"). Only `data.task_id` is trusted: the status and the video come from the
  * API's own answer to one query.
  */
-export const EVENT_SOURCE = 'acs.dashscope';
-export const EVENT_TYPE = 'dashscope:System:AsyncTaskFinish';
+const EVENT_SOURCE = 'acs.dashscope';
+const EVENT_TYPE = 'dashscope:System:AsyncTaskFinish';
 
 /**
  * The largest delivery read. The documented event is under 1 KB; a few KB of extra fields are

@@ -8,7 +8,7 @@ import { readBounded } from './request';
  * EventBridge's signature of an HTTP push, version 2 (RSA-SHA256), as docs/API.md, "Completion
  * events" describes it (EventBridge "signature algorithm", checked December 2026).
  */
-export const SIGNATURE_HEADERS = {
+const SIGNATURE_HEADERS = {
 	timestamp: 'x-eventbridge-signature-timestamp',
 	hashMethod: 'x-eventbridge-hash-method',
 	version: 'x-eventbridge-signature-version',
@@ -18,7 +18,7 @@ export const SIGNATURE_HEADERS = {
 } as const;
 
 /** Older or newer than this against the receiver's clock, a delivery is a replay. */
-export const SIGNATURE_MAX_AGE_MS = 60_000;
+const SIGNATURE_MAX_AGE_MS = 60_000;
 
 /**
  * The signing certificate comes from `https://{RegionId}-eventbridge.oss-accelerate.aliyuncs.com/`
@@ -27,7 +27,7 @@ export const SIGNATURE_MAX_AGE_MS = 60_000;
  * text before `-eventbridge`.
  */
 const CERTIFICATE_HOST_SUFFIX = '-eventbridge.oss-accelerate.aliyuncs.com';
-export const EVENT_REGIONS: readonly string[] = [
+const EVENT_REGIONS: readonly string[] = [
 	'cn-beijing',
 	'cn-hongkong',
 	'ap-southeast-1',
@@ -52,7 +52,7 @@ const CERTIFICATE_CACHE_SIZE = 16;
  * - `noTokenLine` and `noTokenLineTrailingNewline`: without the token line, only when the push
  *   has no token header (implementations that leave an unset header out).
  */
-export type SignedStringVariant =
+type SignedStringVariant =
 	'documented' | 'trailingNewline' | 'noTokenLine' | 'noTokenLineTrailingNewline';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -62,7 +62,7 @@ function header(headers: Headers, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-export function stringsToSign(
+function stringsToSign(
 	signedUrl: string,
 	headers: Headers,
 	rawBody: Buffer,
