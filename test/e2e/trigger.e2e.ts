@@ -228,8 +228,14 @@ async function forgeriesStartNothing(setup: Setup): Promise<void> {
 	const answers = [
 		// Signed by another key, naming EventBridge's certificate.
 		await emulator.events.push(event, { headers: forged }),
-		// EventBridge's signature, another body.
+		// EventBridge's signature of this event, sent with another body.
 		await emulator.events.push(event, {
+			headers: signer.headers({
+				url: setup.webhookUrl,
+				body: JSON.stringify(event),
+				certificateUrl: certificateHost.certificateUrl,
+				token: EVENT_TOKEN,
+			}),
 			body: JSON.stringify({ ...event, id: 'tampered' }),
 		}),
 		// No signature at all.
