@@ -71,10 +71,10 @@ export const TASKS_TABLE = {
 	],
 };
 
+type RestClient = { request(method: string, urlPath: string, body?: unknown): Promise<any> };
+
 /** Creates the examples' Data Table in the owner's personal project; returns its id. */
-export async function createTasksTable(client: {
-	request(method: string, urlPath: string, body?: unknown): Promise<any>;
-}): Promise<string> {
+export async function createTasksTable(client: RestClient): Promise<string> {
 	const project = await client.request('GET', '/rest/projects/personal');
 	const answer = await client.request(
 		'POST',
@@ -82,6 +82,15 @@ export async function createTasksTable(client: {
 		TASKS_TABLE,
 	);
 	return String(answer.data.id);
+}
+
+/** The examples' Data Table: the one an earlier run made, or a new one. */
+export async function ensureTasksTable(client: RestClient): Promise<string> {
+	const project = await client.request('GET', '/rest/projects/personal');
+	const listed = await client.request('GET', `/rest/projects/${project.data.id}/data-tables`);
+	const tables = (listed.data.data ?? listed.data) as Array<{ id: string; name: string }>;
+	const found = tables.find((table) => table.name === TASKS_TABLE.name);
+	return found ? String(found.id) : await createTasksTable(client);
 }
 
 /** The HappyHorse node, and the tool n8n 2.x makes of it for AI Agents (usableAsTool). */
