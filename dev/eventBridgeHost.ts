@@ -16,7 +16,7 @@ import { createServer, type Server } from 'node:https';
 import { makeThrowawayCa, serverCredentials } from './vendorHosts/ca';
 import { addHostsBlock } from './vendorHosts/hostsFile';
 
-export const EVENTBRIDGE_CERTIFICATE_HOST = 'cn-beijing-eventbridge.oss-accelerate.aliyuncs.com';
+const EVENTBRIDGE_CERTIFICATE_HOST = 'cn-beijing-eventbridge.oss-accelerate.aliyuncs.com';
 const ADDRESS = '127.0.0.2';
 const CERTIFICATE_PATH = '/x509_public_certificate.pem';
 

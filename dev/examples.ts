@@ -62,7 +62,7 @@ export interface EmulatorTargets {
 
 /** The placeholder id of the trigger examples' Data Table, and the table they expect. */
 const TASKS_TABLE_PLACEHOLDER = 'HAPPYHORSE_TASKS_TABLE_ID';
-export const TASKS_TABLE = {
+const TASKS_TABLE = {
 	name: 'happyhorse_tasks',
 	columns: [
 		{ name: 'taskId', type: 'string' },
