@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +15,7 @@ import { EventBridgeSigner, HappyHorseEmulator, taskFinishedEvent } from '../../
 import type { N8nMajor, QueueCluster, RunningN8n } from '../../dev/n8n';
 import {
 	N8nRestClient,
+	buildAndPack,
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
@@ -35,7 +35,6 @@ import { submitTextToVideo } from '../../dev/submitTasks';
  * NODE_EXTRA_CA_CERTS). Needs root and openssl, like the endpoint tests.
  */
 
-const REPO = join(__dirname, '..', '..');
 const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',') as N8nMajor[];
 const QUEUE = MAJORS.includes('2') ? describe : describe.skip;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -47,11 +46,7 @@ const signer = new EventBridgeSigner();
 let certificateHost: EventBridgeCertificateHost;
 
 beforeAll(async () => {
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-	tarball = join(packDir, file);
+	tarball = buildAndPack();
 	certificateHost = await startEventBridgeCertificateHost(signer.publicKeyPem);
 }, 5 * 60_000);
 
