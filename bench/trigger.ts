@@ -1,3 +1,4 @@
+import type { HappyHorseEmulator } from '../dev/emulator';
 import { EventBridgeSigner } from '../dev/emulator';
 import { runNode } from '../dev/harness/runNode';
 import { startTriggerServer } from '../dev/harness/runTrigger';
@@ -34,13 +35,13 @@ export function percentile(values: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function scriptBatch(emulator: Parameters<Parameters<typeof withEmulator>[0]>[0]): void {
+function scriptBatch(emulator: HappyHorseEmulator): void {
 	emulator.limits = { maxRunningTasks: TASKS, queriesPerSecond: 20 };
 	let index = 0;
 	emulator.taskScript = () => ({ durationMs: FIRST_END_MS + END_SPREAD_MS * index++ });
 }
 
-async function submitBatch(emulator: Parameters<Parameters<typeof withEmulator>[0]>[0]) {
+async function submitBatch(emulator: HappyHorseEmulator) {
 	const taskIds: string[] = [];
 	for (let index = 0; index < TASKS; index++) {
 		taskIds.push(await submitTextToVideo(emulator.nativeBaseUrl, emulator.apiKey, `Take ${index}`));

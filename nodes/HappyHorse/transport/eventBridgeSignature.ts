@@ -202,12 +202,29 @@ export function publicKeyOfPem(pem: string): KeyObject {
 		: createPublicKey(pem);
 }
 
-const certificateCache = new Map<string, { key: KeyObject; expiresAt: number }>();
+/** Per certificate URL, the key (or the fetch under way, shared by deliveries that arrive together). */
+const certificateCache = new Map<string, { key: Promise<KeyObject>; expiresAt: number }>();
+
+async function fetchPublicKey(ctx: NodeContext, certificateUrl: string): Promise<KeyObject> {
+	const response = (await ctx.helpers.httpRequest({
+		method: 'GET',
+		url: certificateUrl,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: CERTIFICATE_FETCH_TIMEOUT_MS,
+	})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+	const text = await readBounded(response.body, response.headers ?? {}, CERTIFICATE_MAX_BYTES);
+	if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+	if (text === undefined) throw new Error('larger than 16 KB');
+	return publicKeyOfPem(text);
+}
 
 /**
  * The production loader: the certificate URL exactly as EventBridge gave it, checked again
- * against the host pattern, fetched once an hour at most with a size and time limit, no
- * redirect, no credential.
+ * against the host rule, fetched once an hour at most with a size and time limit, no redirect,
+ * no credential. A failed fetch is not kept.
  */
 export function certificateLoader(ctx: NodeContext): PublicKeyLoader {
 	return async (certificateUrl) => {
@@ -215,24 +232,13 @@ export function certificateLoader(ctx: NodeContext): PublicKeyLoader {
 		if (problem) throw new Error(problem);
 		const now = Date.now();
 		const cached = certificateCache.get(certificateUrl);
-		if (cached && cached.expiresAt > now) return cached.key;
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url: certificateUrl,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: CERTIFICATE_FETCH_TIMEOUT_MS,
-		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-		const text = await readBounded(response.body, response.headers ?? {}, CERTIFICATE_MAX_BYTES);
-		if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
-		if (text === undefined) throw new Error('larger than 16 KB');
-		const key = publicKeyOfPem(text);
+		if (cached && cached.expiresAt > now) return await cached.key;
 		if (certificateCache.size >= CERTIFICATE_CACHE_SIZE) {
 			certificateCache.delete(certificateCache.keys().next().value as string);
 		}
+		const key = fetchPublicKey(ctx, certificateUrl);
 		certificateCache.set(certificateUrl, { key, expiresAt: now + CERTIFICATE_CACHE_TTL_MS });
-		return key;
+		key.catch(() => certificateCache.delete(certificateUrl));
+		return await key;
 	};
 }
