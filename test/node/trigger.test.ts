@@ -277,6 +277,20 @@ test('a download that fails still starts the execution, with the error and the t
 	expect(item.binary).toBeUndefined();
 });
 
+test('a bad option is an error n8n shows (500, EventBridge pushes again), before any query', async () => {
+	const trigger = await startTrigger({ options: { maxVideoSizeMb: -1 } });
+	const { event } = await finishedTask();
+	expect((await emulator.events.push(event)).status).toBe(500);
+	await trigger.settled();
+	expect(trigger.handled[0].error?.message).toBe(
+		'Options → Max Video Size (MB) must be a number of MB, more than 0',
+	);
+	expect(trigger.executions()).toEqual([]);
+	expect(emulator.requestsOf('query')).toEqual([]);
+	// The claim was let go: the retry, once the option is fixed, is not taken for a repeat.
+	expect((await emulator.events.push(event)).status).toBe(500);
+});
+
 async function recordingServer(): Promise<{
 	url: string;
 	requests: string[];

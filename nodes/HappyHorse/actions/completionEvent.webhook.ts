@@ -1,4 +1,5 @@
 import type { INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_VIDEO_SIZE_MB, MIB } from '../schemas/limits';
 import type { CompletionEvent } from '../schemas/completionEvent';
@@ -119,16 +120,30 @@ async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery | Answer> 
 	return { rawBody, headers: req.headers };
 }
 
+/**
+ * The download settings. A bad one is an error execution n8n shows (and a 500, so EventBridge
+ * pushes again once it is fixed), never a silent default.
+ */
 function readSettings(ctx: IWebhookFunctions): FinishedTaskSettings {
 	const options = ctx.getNodeParameter('options', {}) as Record<string, unknown>;
-	const name = String(options.binaryPropertyName ?? DEFAULT_BINARY_PROPERTY).trim();
-	const megabytes = Number(options.maxVideoSizeMb ?? DEFAULT_MAX_VIDEO_SIZE_MB);
+	const name = options.binaryPropertyName ?? DEFAULT_BINARY_PROPERTY;
+	const megabytes = options.maxVideoSizeMb ?? DEFAULT_MAX_VIDEO_SIZE_MB;
+	if (typeof name !== 'string' || name.trim() === '') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Options → Put Output Video in Field is empty: name the output field for the video, e.g. data',
+		);
+	}
+	if (typeof megabytes !== 'number' || !(megabytes > 0)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Options → Max Video Size (MB) must be a number of MB, more than 0',
+		);
+	}
 	return {
 		downloadVideo: ctx.getNodeParameter('downloadVideo', true) as boolean,
-		binaryPropertyName: name || DEFAULT_BINARY_PROPERTY,
-		maxVideoBytes: Math.floor(
-			(Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_VIDEO_SIZE_MB) * MIB,
-		),
+		binaryPropertyName: name.trim(),
+		maxVideoBytes: Math.floor(megabytes * MIB),
 		downloadTimeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
 	};
 }
