@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { HappyHorseApi } from '../credentials/HappyHorseApi.credentials';
+import { HappyHorseTrigger } from '../nodes/HappyHorse/HappyHorseTrigger.node';
 
 /**
  * The editor's Docs links (the node's codex, the credential's documentationUrl) lead to the
@@ -27,4 +28,19 @@ test('the node links to the README, and to its Credentials section for the crede
 
 test("the credential's documentation link is the README's Credentials section", () => {
 	expect(new HappyHorseApi().documentationUrl).toBe(`${repository}#credentials`);
+});
+
+test("the trigger's Docs links and its setup notice lead to docs/TRIGGER.md in the same repository", () => {
+	const triggerCodex = JSON.parse(
+		readFileSync(join(root, 'nodes', 'HappyHorse', 'HappyHorseTrigger.node.json'), 'utf8'),
+	) as { resources: Record<string, Array<{ url: string }>> };
+	const guide = `${repository}/blob/main/docs/TRIGGER.md`;
+	expect(triggerCodex.resources.primaryDocumentation).toEqual([{ url: guide }]);
+	expect(triggerCodex.resources.credentialDocumentation).toEqual([
+		{ url: `${repository}#credentials` },
+	]);
+	const notice = new HappyHorseTrigger().description.properties.find(
+		(property) => property.type === 'notice',
+	);
+	expect(notice?.displayName).toContain(`href="${guide}"`);
 });
