@@ -175,6 +175,9 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'image-to-video-from-disk.json',
 			'long-batch-wait-then-collect.json',
 			'recover-tasks-after-crash.json',
+			// Both run by trigger.e2e.ts, on 2.x, 1.x and in queue mode.
+			'store-video-when-done.json',
+			'submit-batch-without-waiting.json',
 			'text-to-video-from-http-prompts.json',
 		]);
 	});
