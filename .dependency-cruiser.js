@@ -2,6 +2,7 @@
  * The floors of the house (docs/ARCHITECTURE.md), kept by a tool: every import goes down.
  *
  *   nodes/HappyHorse/HappyHorse.node.ts   description + router
+ *   nodes/HappyHorse/HappyHorseTrigger.node.ts   the trigger's description + webhook
  *   actions/      one file per operation
  *   pipeline/     the batch stages
  *   media/        files from earlier nodes: reading, sniffing, probing, checking
@@ -15,11 +16,11 @@ const node = '^nodes/HappyHorse/';
 
 /** Each floor and the floors it may not import: everything above it. */
 const floors = [
-	{ name: 'schemas', above: ['transport', 'media', 'pipeline', 'actions', 'HappyHorse[.]node'] },
-	{ name: 'transport', above: ['media', 'pipeline', 'actions', 'HappyHorse[.]node'] },
-	{ name: 'media', above: ['pipeline', 'actions', 'HappyHorse[.]node'] },
-	{ name: 'pipeline', above: ['actions', 'HappyHorse[.]node'] },
-	{ name: 'actions', above: ['HappyHorse[.]node'] },
+	{ name: 'schemas', above: ['transport', 'media', 'pipeline', 'actions', 'HappyHorse(Trigger)?[.]node'] },
+	{ name: 'transport', above: ['media', 'pipeline', 'actions', 'HappyHorse(Trigger)?[.]node'] },
+	{ name: 'media', above: ['pipeline', 'actions', 'HappyHorse(Trigger)?[.]node'] },
+	{ name: 'pipeline', above: ['actions', 'HappyHorse(Trigger)?[.]node'] },
+	{ name: 'actions', above: ['HappyHorse(Trigger)?[.]node'] },
 ];
 
 module.exports = {

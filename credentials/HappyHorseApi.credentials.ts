@@ -128,6 +128,15 @@ export class HappyHorseApi implements ICredentialType {
 			description:
 				"The account's limit for status queries, cancels and task lists together: 20 per second",
 		},
+		{
+			displayName: 'Event Token',
+			name: 'eventToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'For the HappyHorse Trigger: the token set on the EventBridge HTTP target. When set, a delivery with another token is refused.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

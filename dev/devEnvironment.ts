@@ -11,9 +11,15 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { HappyHorseEmulator } from './emulator';
+import { EventBridgeSigner, HappyHorseEmulator } from './emulator';
 import type { WorkflowJson } from './examples';
-import { loadExamples, placeExampleInputs, pointAtEmulator } from './examples';
+import {
+	HAPPY_HORSE_TRIGGER_TYPE,
+	ensureTasksTable,
+	loadExamples,
+	placeExampleInputs,
+	pointAtEmulator,
+} from './examples';
 import { mediaFixture, repoRoot } from './paths';
 import type { RunningN8n } from './n8n';
 import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from './n8n';
@@ -32,6 +38,8 @@ export const DEV_CREDENTIAL_NAME = 'HappyHorse (local emulator)';
 export const DEV_CHAT_MODEL_CREDENTIAL_NAME = 'OpenAI (scripted local model, no key)';
 /** n8n's own output, and the package install's, during `npm run dev`. */
 export const DEV_LOG_FILE = join(DEV_DIR, 'dev.log');
+/** How long a task of the dev emulator runs. */
+const DEV_TASK_MS = 4_000;
 
 /** The one build of a dev start (the npm scripts do not build first), then the tarball. */
 function packPackage(log: (line: string) => void): string {
@@ -158,6 +166,7 @@ async function importExamples(
 		chatModel: { id: string; name: string };
 	},
 	outputDir: string,
+	dataTableId: string,
 	log: (line: string) => void,
 ): Promise<{ imported: string[]; workflows: DevExample[] }> {
 	const existing = new Map(
@@ -174,6 +183,9 @@ async function importExamples(
 			chatModelCredential: credentials.chatModel,
 			outputDir,
 			pollInterval: 2,
+			dataTableId,
+			// Nothing serves EventBridge's certificate host here (docs/TRIGGER.md, "Locally").
+			verifySignature: false,
 		});
 		const id = existing.get(workflow.name);
 		if (id === undefined) {
@@ -198,6 +210,50 @@ async function importExamples(
 		}
 	}
 	return { imported, workflows };
+}
+
+/**
+ * Activates the trigger example and has the emulator push a signed task-finished event to its
+ * production URL whenever a task ends, as an EventBridge rule would (docs/TRIGGER.md, "Locally").
+ */
+async function activateTriggerExample(
+	client: N8nRestClient,
+	emulator: HappyHorseEmulator,
+	examples: DevExample[],
+	log: (line: string) => void,
+): Promise<string | undefined> {
+	for (const example of examples) {
+		const stored = (await client.request('GET', `/rest/workflows/${example.id}`)).data as {
+			nodes: WorkflowJson['nodes'];
+			versionId?: string;
+			active?: boolean;
+		};
+		const trigger = stored.nodes.find((node) => node.type === HAPPY_HORSE_TRIGGER_TYPE);
+		if (!trigger) continue;
+		try {
+			if (!stored.active) {
+				await client.request('POST', `/rest/workflows/${example.id}/activate`, {
+					versionId: stored.versionId,
+				});
+			}
+		} catch (error) {
+			log(`Could not activate "${example.name}": ${(error as Error).message}`);
+			return undefined;
+		}
+		const settings = await client.request('GET', '/rest/settings');
+		const url = `${settings.data.urlBaseWebhook}webhook/${String(trigger.webhookId)}/webhook`;
+		emulator.events.configure({
+			url,
+			signer: new EventBridgeSigner(),
+			certificateUrl:
+				'https://cn-beijing-eventbridge.oss-accelerate.aliyuncs.com/x509_public_certificate.pem',
+			delayMs: 500,
+			retries: 3,
+			retryDelayMs: 2_000,
+		});
+		return url;
+	}
+	return undefined;
 }
 
 /** Replaces the origin of emulator URLs (any 127.0.0.1 port) in string parameters. */
@@ -225,6 +281,8 @@ export interface DevEnvironment {
 	imported: string[];
 	/** Every example, in examples/ order, with its id in this n8n. */
 	examples: DevExample[];
+	/** The trigger example's production URL, where the emulator pushes its task-finished events. */
+	triggerUrl?: string;
 	stop(): Promise<void>;
 }
 
@@ -249,7 +307,8 @@ export async function startDevEnvironment(options: {
 	const emulator = new HappyHorseEmulator();
 	// Results are a real (tiny, blue, 4 s) H.264 clip, so the file a demo run writes plays.
 	const sampleVideo = readFileSync(mediaFixture('good.mp4'));
-	emulator.taskScript = () => ({ videoBytes: sampleVideo });
+	// Tasks end by the clock, so that the emulator can push their events to the trigger example.
+	emulator.taskScript = () => ({ videoBytes: sampleVideo, durationMs: DEV_TASK_MS });
 	await emulator.start(options.emulatorPort);
 	log(`HappyHorse emulator (both API formats) on ${emulator.origin}`);
 	const chatModel = new ScriptedChatCompletionsServer();
@@ -279,8 +338,10 @@ export async function startDevEnvironment(options: {
 		emulator,
 		{ happyHorse: credential, chatModel: chatModelCredential },
 		outputDir,
+		await ensureTasksTable(client),
 		log,
 	);
+	const triggerUrl = await activateTriggerExample(client, emulator, workflows, log);
 	return {
 		n8n,
 		emulator,
@@ -290,6 +351,7 @@ export async function startDevEnvironment(options: {
 		outputDir,
 		imported,
 		examples: workflows,
+		triggerUrl,
 		stop: async () => {
 			await n8n.stop();
 			await emulator.stop();

@@ -51,6 +51,46 @@ export interface EmulatorTargets {
 	 * scripted chat-completions server (dev/scriptedChatCompletions.ts).
 	 */
 	chatModelCredential?: { id: string; name: string };
+	/** The Data Table the trigger examples share (TASKS_TABLE), made by createTasksTable(). */
+	dataTableId?: string;
+	/**
+	 * The HappyHorse Trigger's Verify Signature. Off where nothing serves EventBridge's
+	 * certificate host (`npm run dev`, see docs/TRIGGER.md, "Locally"); the e2e test keeps it on.
+	 */
+	verifySignature?: boolean;
+}
+
+/** The placeholder id of the trigger examples' Data Table, and the table they expect. */
+const TASKS_TABLE_PLACEHOLDER = 'HAPPYHORSE_TASKS_TABLE_ID';
+const TASKS_TABLE = {
+	name: 'happyhorse_tasks',
+	columns: [
+		{ name: 'taskId', type: 'string' },
+		{ name: 'prompt', type: 'string' },
+		{ name: 'sourceRow', type: 'number' },
+	],
+};
+
+type RestClient = { request(method: string, urlPath: string, body?: unknown): Promise<any> };
+
+/** Creates the examples' Data Table in the owner's personal project; returns its id. */
+export async function createTasksTable(client: RestClient): Promise<string> {
+	const project = await client.request('GET', '/rest/projects/personal');
+	const answer = await client.request(
+		'POST',
+		`/rest/projects/${project.data.id}/data-tables`,
+		TASKS_TABLE,
+	);
+	return String(answer.data.id);
+}
+
+/** The examples' Data Table: the one an earlier run made, or a new one. */
+export async function ensureTasksTable(client: RestClient): Promise<string> {
+	const project = await client.request('GET', '/rest/projects/personal');
+	const listed = await client.request('GET', `/rest/projects/${project.data.id}/data-tables`);
+	const tables = (listed.data.data ?? listed.data) as Array<{ id: string; name: string }>;
+	const found = tables.find((table) => table.name === TASKS_TABLE.name);
+	return found ? String(found.id) : await createTasksTable(client);
 }
 
 /** The HappyHorse node, and the tool n8n 2.x makes of it for AI Agents (usableAsTool). */
@@ -58,6 +98,8 @@ export const HAPPY_HORSE_NODE_TYPES = [
 	'n8n-nodes-happyhorse.happyHorse',
 	'n8n-nodes-happyhorse.happyHorseTool',
 ];
+
+export const HAPPY_HORSE_TRIGGER_TYPE = 'n8n-nodes-happyhorse.happyHorseTrigger';
 
 /** The placeholder URLs the examples ship with, and what they become on the emulator. */
 function emulatorUrls(origin: string): Record<string, string> {
@@ -87,6 +129,14 @@ export function pointAtEmulator(workflow: WorkflowJson, targets: EmulatorTargets
 					node.parameters[key] = value.replace('/tmp/happyhorse', targets.outputDir);
 				}
 			}
+		}
+		const table = node.parameters.dataTableId as { value?: string } | undefined;
+		if (node.type === 'n8n-nodes-base.dataTable' && table?.value === TASKS_TABLE_PLACEHOLDER) {
+			if (targets.dataTableId)
+				node.parameters.dataTableId = { ...table, value: targets.dataTableId };
+		}
+		if (node.type === HAPPY_HORSE_TRIGGER_TYPE && targets.verifySignature !== undefined) {
+			node.parameters.verifySignature = targets.verifySignature;
 		}
 		if (HAPPY_HORSE_NODE_TYPES.includes(node.type) && targets.pollInterval !== undefined) {
 			const options = (node.parameters.options ?? {}) as Record<string, unknown>;

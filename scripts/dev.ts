@@ -49,6 +49,11 @@ async function main() {
 			: `  the ${dev.examples.length} example workflows from examples/ (imported by an earlier run):`,
 	);
 	for (const example of dev.examples) log(`    ${urlOf(example.id)}  ${example.name}`);
+	if (dev.triggerUrl) {
+		log(
+			`  the trigger example is active; the emulator pushes each task's end to ${dev.triggerUrl}`,
+		);
+	}
 	log(`  credential "${DEV_CREDENTIAL_NAME}" talks to the emulator (no API key needed)`);
 	log(`  credential "${DEV_CHAT_MODEL_CREDENTIAL_NAME}" is the agent example's model`);
 	log(`  videos written by the examples land in ${dev.outputDir}`);

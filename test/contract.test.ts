@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { HappyHorse } from '../nodes/HappyHorse/HappyHorse.node';
+import { HappyHorseTrigger } from '../nodes/HappyHorse/HappyHorseTrigger.node';
 import packageJson from '../package.json';
 
 /** The node's contract: saved workflows depend on these names and defaults. */
@@ -111,9 +112,40 @@ test('Resolution and Aspect Ratio offer the contract values, per operation', () 
 
 test('package.json registers the built node and credential and ships no runtime dependency', () => {
 	expect(packageJson.name).toBe('n8n-nodes-happyhorse');
-	expect(packageJson.n8n.nodes).toEqual(['dist/nodes/HappyHorse/HappyHorse.node.js']);
+	expect(packageJson.n8n.nodes).toEqual([
+		'dist/nodes/HappyHorse/HappyHorse.node.js',
+		'dist/nodes/HappyHorse/HappyHorseTrigger.node.js',
+	]);
 	expect(packageJson.n8n.credentials).toEqual(['dist/credentials/HappyHorseApi.credentials.js']);
 	expect((packageJson as { dependencies?: object }).dependencies).toBeUndefined();
 	expect(packageJson.peerDependencies).toHaveProperty('n8n-workflow');
 	expect(packageJson.keywords).toContain('n8n-community-node-package');
+});
+
+test('the trigger: its name, its one POST webhook and its parameters (NODE-CONTRACT.md, Trigger)', () => {
+	const trigger = new HappyHorseTrigger().description;
+	expect(trigger.name).toBe('happyHorseTrigger');
+	expect(trigger.version).toBe(1);
+	expect(trigger.inputs).toEqual([]);
+	expect(trigger.credentials).toEqual([{ name: 'happyHorseApi', required: true }]);
+	expect(trigger.webhooks).toEqual([
+		{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+	]);
+	const byName = Object.fromEntries(trigger.properties.map((p) => [p.name, p]));
+	expect(byName.statuses.type).toBe('multiOptions');
+	expect(byName.statuses.default).toEqual(['SUCCEEDED', 'FAILED']);
+	expect((byName.statuses.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
+		'SUCCEEDED',
+		'FAILED',
+		'CANCELED',
+		'UNKNOWN',
+	]);
+	expect(byName.downloadVideo.default).toBe(true);
+	expect(byName.verifySignature.default).toBe(true);
+	expect(byName.verifySignature.description).toMatch(/anyone who knows the URL/);
+	const options = byName.options.options as INodeProperties[];
+	expect(options.map((o) => [o.name, o.default])).toEqual([
+		['maxVideoSizeMb', 256],
+		['binaryPropertyName', 'data'],
+	]);
 });

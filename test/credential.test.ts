@@ -131,6 +131,7 @@ test('the API key field is a password field, and the fields are the contract nam
 		'apiFormat',
 		'submitsPerSecond',
 		'queriesPerSecond',
+		'eventToken',
 	]);
 	expect([fields.submitsPerSecond.default, fields.queriesPerSecond.default]).toEqual([5, 20]);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);
@@ -159,4 +160,10 @@ test('the API key field is a password field, and the fields are the contract nam
 	expect(
 		(fields.apiFormat.options as Array<{ value: string }>).map((option) => option.value),
 	).toEqual(['native', 'anyfast']);
+});
+
+test("the HappyHorse Trigger's Event Token is an optional password field", () => {
+	const field = credentialType.properties.find((property) => property.name === 'eventToken');
+	expect(field).toMatchObject({ type: 'string', default: '', typeOptions: { password: true } });
+	expect(field?.required).toBeUndefined();
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { HappyHorseApi } from '../credentials/HappyHorseApi.credentials';
+import { HappyHorseTrigger } from '../nodes/HappyHorse/HappyHorseTrigger.node';
 
 /**
  * The editor's Docs links (the node's codex, the credential's documentationUrl) lead to the
@@ -79,3 +80,18 @@ test.each(markdownPages)(
 		expect(broken).toEqual([]);
 	},
 );
+
+test("the trigger's Docs links and its setup notice lead to docs/TRIGGER.md in the same repository", () => {
+	const triggerCodex = JSON.parse(
+		readFileSync(join(root, 'nodes', 'HappyHorse', 'HappyHorseTrigger.node.json'), 'utf8'),
+	) as { resources: Record<string, Array<{ url: string }>> };
+	const guide = `${repository}/blob/main/docs/TRIGGER.md`;
+	expect(triggerCodex.resources.primaryDocumentation).toEqual([{ url: guide }]);
+	expect(triggerCodex.resources.credentialDocumentation).toEqual([
+		{ url: `${repository}#credentials` },
+	]);
+	const notice = new HappyHorseTrigger().description.properties.find(
+		(property) => property.type === 'notice',
+	);
+	expect(notice?.displayName).toContain(`href="${guide}"`);
+});

@@ -5,4 +5,6 @@
  */
 export { HappyHorseEmulator } from './server';
 export { ftypBox } from './tasks';
+export { EventBridgeSigner, taskFinishedEvent } from './eventPush';
+export type { EventPushSettings, SignedStringVariant } from './eventPush';
 export type { Family, Fault, ScriptedResponse, SubmitFault } from './types';

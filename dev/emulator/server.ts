@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
+import { EventPusher } from './eventPush';
 import { handleAnyfastModels, handleAnyfastQuery, handleAnyfastSubmit } from './anyfastRoutes';
 import { Delays, FaultQueue, RateLimiter, actOut, createsTask, sendThrottled } from './faults';
 import {
@@ -115,6 +116,8 @@ export class HappyHorseEmulator {
 	private server: Server | undefined;
 	private port: number | undefined;
 	private readonly tasks = new TaskBoard(this);
+	/** Off until configured: pushes a signed "task finished" event when a DashScope task ends. */
+	readonly events = new EventPusher(this.tasks);
 	private readonly uploads = new OssUploads(this);
 	private readonly faults = new FaultQueue();
 	private readonly rateLimiter = new RateLimiter(this);
@@ -186,6 +189,7 @@ export class HappyHorseEmulator {
 		if (!server) return;
 		this.server = undefined;
 		this.delays.abortAll();
+		this.events.stop();
 		await new Promise<void>((resolve, reject) => {
 			server.close((error) => (error ? reject(error) : resolve()));
 			// Keep-alive sockets of the client under test would otherwise hold close() open.
@@ -263,6 +267,7 @@ export class HappyHorseEmulator {
 		this.uploadSettings = defaultUploadSettings();
 		this.uploads.reset();
 		this.checkOssUrls = true;
+		this.events.reset();
 	}
 
 	private resultUrl(taskId: string): string {

@@ -176,6 +176,9 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'long-batch-wait-then-collect.json',
 			'recover-tasks-after-crash.json',
 			'reference-to-video-from-urls.json',
+			// Both run by trigger.e2e.ts, on 2.x, 1.x and in queue mode.
+			'store-video-when-done.json',
+			'submit-batch-without-waiting.json',
 			'text-to-video-from-http-prompts.json',
 		]);
 	});

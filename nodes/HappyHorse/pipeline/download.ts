@@ -1,5 +1,3 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { sniffFormat } from '../media/sniffFormat';
 import { ExecutionStoppedError } from '../transport/executionStopped';
 import { downloadVideo } from '../transport/download';
@@ -7,6 +5,7 @@ import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import { withTaskId } from './taskErrors';
+import type { NodeContext } from '../transport/context';
 
 /** Results downloaded at once: each is a stream into n8n's binary storage. */
 const DOWNLOAD_CONCURRENCY = 3;
@@ -28,7 +27,7 @@ function wantsDownload(state: ItemState): boolean {
 
 /** Downloads every finished item's video into its binary property, a few at a time. */
 export async function downloadResults(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	states: ItemState[],
 	failFast: boolean,
 ): Promise<void> {

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_VIDEO_SIZE_MB, MIB } from '../schemas/limits';
 import type { TaskSnapshot } from '../schemas/task';
 import { taskIdProblem } from '../schemas/taskId';
 import { typeNoun } from '../schemas/taskRequest';
+import type { NodeContext } from '../transport/context';
 
 /** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, README. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
@@ -131,7 +132,7 @@ export function readItemSettings(
 }
 
 /** An error thrown by this node, or anything else turned into one for the item. */
-export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+export function asNodeError(ctx: NodeContext, error: unknown, itemIndex: number): Error {
 	if (error instanceof Error && 'node' in error) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -16,6 +16,7 @@ import {
 	pendingThatStartNext,
 } from './pollSchedule';
 import { taskEndedError, timeoutError, withTaskId } from './taskErrors';
+import type { NodeContext } from '../transport/context';
 
 /** Status queries in flight at once; the rate limiter keeps the account under 20 per second. */
 const POLL_QUERY_CONCURRENCY = 8;
@@ -151,7 +152,7 @@ async function pollRounds(
 
 /** Reads one task and records the outcome on its item. */
 export async function queryOnce(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	api: HappyHorseApi,
 	state: ItemState,
 	learnedRunMs?: number,

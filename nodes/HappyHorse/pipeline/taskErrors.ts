@@ -7,10 +7,11 @@ import { failedRetryably } from '../transport/retry';
 import { adviceFor } from '../transport/apiErrors';
 import type { ItemState } from './itemState';
 import { GET_TASK_RETRY_SECONDS } from './itemState';
+import type { NodeContext } from '../transport/context';
 
 /** The task ended without a video: FAILED, CANCELED or UNKNOWN. */
 export function taskEndedError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	snapshot: TaskSnapshot,
 	itemIndex: number,
 ): NodeApiError {

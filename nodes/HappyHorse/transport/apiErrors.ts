@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { MEDIA_LIMITS, MIB } from '../schemas/limits';
+import type { NodeContext } from './context';
 
 const megabytes = (limits: { maxBytes: number }) => limits.maxBytes / MIB;
 
@@ -80,7 +81,7 @@ export function adviceFor(details: ApiErrorDetails): string | undefined {
 
 /** The NodeApiError for an error answer: status, code, message and request id, plus advice. */
 export function apiError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	details: ApiErrorDetails,
 	action: string,
 	itemIndex: number,

@@ -1,10 +1,9 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import type { Limiter } from './rateLimiter';
 import type { ApiRequest, RawResponse } from './request';
 import { appendToDescription, sendApiRequest } from './request';
 import type { CallKind } from './retry';
 import { failureOf, withRetries } from './retry';
+import type { NodeContext } from './context';
 
 /** The account's limits, shared by every call of every execution in this process. */
 export interface ApiLimiters {
@@ -28,7 +27,7 @@ const DEFAULT_RETRY_BUDGET_MS = 60_000;
 /** What both families share: rate limits, retries, the cancel signal. */
 export abstract class ApiClientBase {
 	constructor(
-		protected readonly ctx: IExecuteFunctions,
+		protected readonly ctx: NodeContext,
 		readonly baseUrl: string,
 		protected readonly limiters: ApiLimiters,
 	) {}

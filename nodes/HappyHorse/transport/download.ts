@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { ExecutionStoppedError } from './executionStopped';
@@ -7,6 +7,7 @@ import { appendToDescription, networkError } from './request';
 import { markFailure, parseRetryAfter, withRetries } from './retry';
 import type { VideoBodyProblem } from './videoBody';
 import { MAX_VIDEO_SIZE_OPTION, guardVideoBody, limitInMegabytes, megabytes } from './videoBody';
+import type { NodeContext } from './context';
 
 /**
  * An inactivity limit: a stalled connection is given up (and retried) after two minutes. The
@@ -35,7 +36,7 @@ export interface VideoToDownload {
 	looksLikeVideo: (head: Buffer) => boolean;
 }
 
-type ByteStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+type ByteStream = Awaited<ReturnType<NodeContext['helpers']['getBinaryStream']>>;
 interface StreamResponse {
 	statusCode: number;
 	body: ByteStream;
@@ -49,7 +50,7 @@ interface StreamResponse {
  * other 4xx) fails at once.
  */
 export async function downloadVideo(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 ): Promise<IBinaryData> {
 	const { taskId, videoUrl, itemIndex } = video;
@@ -83,7 +84,7 @@ export async function downloadVideo(
  * S3 mode a large video never sits in memory whole.
  */
 async function fetchVideo(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	videoUrl: string,
 	deadline: number,
@@ -123,7 +124,7 @@ async function fetchVideo(
 
 /** One GET, bounded by the download's deadline and the execution's stop. */
 async function getOnce(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	url: string,
 	deadline: number,
@@ -153,7 +154,7 @@ async function getOnce(
 
 /** The answer's body into n8n's binary storage, once its status, size and first bytes pass. */
 async function storeVideo(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	url: string,
 	response: StreamResponse,
@@ -203,7 +204,7 @@ async function storeVideo(
 
 /** Why an attempt ended without an answer or a whole body: a stop, the deadline, the network. */
 function transferFailure(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	url: string,
 	failure: unknown,
@@ -233,7 +234,7 @@ function transferFailure(
 }
 
 function bodyProblemError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	problem: VideoBodyProblem,
 ): NodeApiError {
@@ -259,7 +260,7 @@ function bodyProblemError(
  * the advice is how to get its video, never that it may still be running.
  */
 function downloadError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	{ taskId, itemIndex }: VideoToDownload,
 	message: string,
 	hint?: string,
@@ -278,7 +279,7 @@ function succeededAdvice(taskId: string): string {
 }
 
 function downloadStatusError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	video: VideoToDownload,
 	statusCode: number,
 	headers: Record<string, unknown>,

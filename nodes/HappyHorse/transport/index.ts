@@ -1,4 +1,3 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AnyfastApi } from './anyfast';
@@ -9,11 +8,12 @@ import { sharedLimiter } from './rateLimiter';
 import { CREDENTIAL_TYPE } from './request';
 import { prepareRedaction } from './secrets';
 import type { HappyHorseApi } from './types';
+import type { NodeContext } from './context';
 
 export type { HappyHorseApi, UploadSource } from './types';
 
 /** The API client for the node's credential: the only place that picks a family. */
-export async function createApiClient(ctx: IExecuteFunctions): Promise<HappyHorseApi> {
+export async function createApiClient(ctx: NodeContext): Promise<HappyHorseApi> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	await prepareRedaction(ctx, async () => credentials.apiKey);
 	const fieldProblem = credentialFieldProblem(credentials);

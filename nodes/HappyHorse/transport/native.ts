@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { apiError } from './apiErrors';
 import {
@@ -25,6 +25,7 @@ import type {
 import type { FileUploads, HappyHorseApi, UploadSource } from './types';
 import { uploadPolicySchema } from '../schemas/uploadPolicy';
 import { postToUploadHost } from './upload';
+import type { NodeContext } from './context';
 
 /** The list call's time format: YYYYMMDDhhmmss in Beijing time. */
 function toBeijingCompact(date: Date): string {
@@ -53,7 +54,7 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 	readonly uploads: FileUploads | undefined;
 
 	constructor(
-		ctx: IExecuteFunctions,
+		ctx: NodeContext,
 		baseUrl: string,
 		limiters: ApiLimiters,
 		/** False for a proxy whose upload is unproven (infiflow). */

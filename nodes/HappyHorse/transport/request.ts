@@ -1,9 +1,4 @@
-import type {
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { ExecutionStoppedError } from './executionStopped';
@@ -14,6 +9,7 @@ import { quoteShort } from '../schemas/taskId';
 import type { FailureKind } from './retry';
 import { markFailure, parseRetryAfter } from './retry';
 import { isRedactionReady, prepareRedaction, redactSecrets } from './secrets';
+import type { NodeContext } from './context';
 
 export const CREDENTIAL_TYPE = 'happyHorseApi';
 
@@ -42,7 +38,7 @@ export interface ApiRequest {
  * here: its text is bounded in size and has the API key taken out, whatever the server echoes.
  */
 export async function sendApiRequest(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: ApiRequest,
 	itemIndex: number,
 ): Promise<RawResponse> {
@@ -104,17 +100,18 @@ function isByteStream(body: unknown): body is ByteStream {
 }
 
 /**
- * The answer's text, or undefined when it is larger than API_ANSWER_MAX_BYTES: refused on its
+ * The answer's text, or undefined when it is larger than `maxBytes` (API_ANSWER_MAX_BYTES by default): refused on its
  * Content-Length, or as soon as the counted bytes pass the limit, the rest never read. Read
  * with the stream's events, one promise per answer: an async iterator costs several promises
  * per chunk, which n8n's async context tracking makes dear on every call (bench/overhead.ts).
  */
-async function readBounded(
+export async function readBounded(
 	body: unknown,
 	headers: Record<string, unknown>,
+	maxBytes = API_ANSWER_MAX_BYTES,
 ): Promise<string | undefined> {
 	if (!isByteStream(body)) return bodyAsText(body);
-	if (Number(headers['content-length']) > API_ANSWER_MAX_BYTES) {
+	if (Number(headers['content-length']) > maxBytes) {
 		body.destroy();
 		return undefined;
 	}
@@ -130,7 +127,7 @@ async function readBounded(
 			if (settled) return;
 			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 			size += bytes.length;
-			if (size > API_ANSWER_MAX_BYTES) {
+			if (size > maxBytes) {
 				settle(undefined);
 				body.destroy();
 				return;
@@ -152,7 +149,7 @@ async function readBounded(
 }
 
 function tooLargeError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: Pick<ApiRequest, 'method' | 'url'>,
 	itemIndex: number,
 ): NodeApiError {
@@ -175,7 +172,7 @@ function tooLargeError(
  * signal, which has fired by then. This one request sets the same bearer header itself, to the
  * same configured endpoint, with the plain helper that the signal does not reach.
  */
-async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions) {
+async function sendDetached(ctx: NodeContext, options: IHttpRequestOptions) {
 	const { apiKey } = await ctx.getCredentials<{ apiKey: string }>(CREDENTIAL_TYPE);
 	return await ctx.helpers.httpRequest({
 		...options,
@@ -184,7 +181,7 @@ async function sendDetached(ctx: IExecuteFunctions, options: IHttpRequestOptions
 }
 
 function toRawResponse(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	response: { statusCode: number; headers?: Record<string, unknown> },
 	text: string,
 ): RawResponse {
@@ -207,7 +204,7 @@ function bodyAsText(body: unknown): string {
  * code and message are kept so the key cannot leak into the execution log.
  */
 export function networkError(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	request: Pick<ApiRequest, 'method' | 'url'>,
 	cause: unknown,
 	itemIndex: number,
@@ -294,7 +291,7 @@ export function tryParseJson(text: string): unknown {
  * task_id) is an error that quotes what came back instead of an `undefined` further down.
  */
 export function parseResponse<T extends z.ZodTypeAny>(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	schema: T,
 	response: RawResponse,
 	what: string,
@@ -333,7 +330,7 @@ function isUntrustedIssue(issue: z.ZodIssue): boolean {
  * Taking it would replace the task, which would then be lost; the error names the one asked for.
  */
 export function assertSameTask(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	asked: string,
 	answered: string,
 	itemIndex: number,

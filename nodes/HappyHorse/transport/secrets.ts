@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { NodeContext } from './context';
 
 /** What stands in a text where the API key was. */
 const REDACTED = '[redacted]';
@@ -37,7 +37,7 @@ const redactors = new WeakMap<object, Redact>();
  * execution data, n8n's log or an output.
  */
 export async function prepareRedaction(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	readApiKey: () => Promise<unknown>,
 ): Promise<void> {
 	if (redactors.has(ctx)) return;
@@ -46,11 +46,11 @@ export async function prepareRedaction(
 }
 
 /** Whether this execution's redactor is ready: the calls after the first need not wait. */
-export function isRedactionReady(ctx: IExecuteFunctions): boolean {
+export function isRedactionReady(ctx: NodeContext): boolean {
 	return redactors.has(ctx);
 }
 
 /** `text` without the API key of this execution (as far as prepareRedaction has learnt it). */
-export function redactSecrets(ctx: IExecuteFunctions, text: string): string {
+export function redactSecrets(ctx: NodeContext, text: string): string {
 	return (redactors.get(ctx) ?? ((value: string) => value))(text);
 }

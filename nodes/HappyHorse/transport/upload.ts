@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import type { UploadPolicy } from '../schemas/uploadPolicy';
 import { multipartFrame } from './multipart';
@@ -6,6 +6,7 @@ import { ExecutionStoppedError } from './executionStopped';
 import { failureOfStatus, networkError, quoteBody } from './request';
 import { markFailure } from './retry';
 import type { UploadSource } from './types';
+import type { NodeContext } from './context';
 
 /** What to do instead, where an endpoint cannot take files. */
 export const UPLOAD_ALTERNATIVE =
@@ -20,7 +21,7 @@ const UPLOAD_TIMEOUT_MS = 600_000;
  * Returns the object key.
  */
 export async function postToUploadHost(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	policy: UploadPolicy,
 	source: UploadSource,
 	itemIndex: number,

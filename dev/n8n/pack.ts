@@ -1,0 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { repoRoot } from '../paths';
+
+/** Builds the package and packs it as npm would publish it; returns the tarball's path. */
+export function buildAndPack(): string {
+	const repo = repoRoot();
+	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
+	execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore' });
+	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: repo, stdio: 'ignore' });
+	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+	return join(packDir, file);
+}
