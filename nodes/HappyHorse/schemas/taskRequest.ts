@@ -263,12 +263,14 @@ function buildTaskRequestSchema(kind: TaskKind, family: FamilyRules) {
 	const taken: readonly string[] = spec.parameters;
 	// The API's other parameters are named as not taken, not as unknown fields.
 	const parameters = Object.fromEntries(
-		Object.entries(PARAMETER_SCHEMAS).map(([name, schema]) => [
-			name,
-			taken.includes(name)
-				? (name === 'resolution' ? resolutionSchema(kind) : schema).optional()
-				: z.undefined({ errorMap: () => ({ message: notTaken(kind) }) }),
-		]),
+		Object.entries({ ...PARAMETER_SCHEMAS, resolution: resolutionSchema(kind) }).map(
+			([name, schema]) => [
+				name,
+				taken.includes(name)
+					? schema.optional()
+					: z.undefined({ errorMap: () => ({ message: notTaken(kind) }) }),
+			],
+		),
 	);
 	const prompt = promptSchema(kind);
 	return z
