@@ -108,13 +108,17 @@ const MAX_ACCOUNT_LIMITERS = 64;
  */
 const registry = new Map<string, RateLimiter>();
 
-function registryKey(account: AccountOfLimits, kind: string, perSecond: number): string {
-	const hash = createHash('sha256')
+/** The account as a hash: the plain key is never kept as text. */
+export function accountHash(account: AccountOfLimits): string {
+	return createHash('sha256')
 		.update(account.apiKey)
 		.update('\u0000')
 		.update(account.baseUrl)
 		.digest('hex');
-	return `${hash}:${kind}:${perSecond}`;
+}
+
+function registryKey(account: AccountOfLimits, kind: string, perSecond: number): string {
+	return `${accountHash(account)}:${kind}:${perSecond}`;
 }
 
 /**
