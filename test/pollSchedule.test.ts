@@ -13,7 +13,7 @@ import {
 
 const INTERVAL = 20_000;
 /** One task waiting on a budget of 10 queries per second: the budget allows a look a second. */
-const ALONE: BudgetShare = { waitingTasks: 1, perSecond: 10 };
+const ALONE: BudgetShare = { runningTasks: 1, perSecond: 10 };
 
 function running(overrides: Partial<TaskOnSchedule> = {}): TaskOnSchedule {
 	return {
@@ -27,8 +27,8 @@ function running(overrides: Partial<TaskOnSchedule> = {}): TaskOnSchedule {
 
 describe('rule 1: the budget', () => {
 	test('one look per waiting / budget seconds, never more than one a second', () => {
-		const shortest = (waitingTasks: number, perSecond: number) =>
-			gapLimits({ waitingTasks, perSecond }, INTERVAL).shortest;
+		const shortest = (runningTasks: number, perSecond: number) =>
+			gapLimits({ runningTasks, perSecond }, INTERVAL).shortest;
 		expect(shortest(1, 10)).toBe(1_000);
 		expect(shortest(10, 10)).toBe(1_000);
 		expect(shortest(100, 10)).toBe(10_000);
@@ -37,22 +37,22 @@ describe('rule 1: the budget', () => {
 	});
 
 	test('a Poll Interval under a second is the longest gap, but never under the share', () => {
-		expect(gapLimits({ waitingTasks: 1, perSecond: 10 }, 10)).toEqual({
+		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, 10)).toEqual({
 			shortest: 100,
 			longest: 100,
 		});
-		expect(gapLimits({ waitingTasks: 1, perSecond: 10 }, 500)).toEqual({
+		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, 500)).toEqual({
 			shortest: 500,
 			longest: 500,
 		});
-		expect(gapLimits({ waitingTasks: 1, perSecond: 10 }, INTERVAL)).toEqual({
+		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, INTERVAL)).toEqual({
 			shortest: 1_000,
 			longest: INTERVAL,
 		});
 	});
 
 	test('a hundred waiting tasks: every gap is at least the share, whatever the task expects', () => {
-		const crowd: BudgetShare = { waitingTasks: 100, perSecond: 10 };
+		const crowd: BudgetShare = { runningTasks: 100, perSecond: 10 };
 		// Due now by its expected end, but the share is one look per 10 s.
 		const due = running({ pendingSeenAt: 0, rememberedRunMs: 60_000 });
 		expect(nextCheckAt(due, crowd, 60_000)).toBe(70_000);
@@ -70,7 +70,7 @@ describe('rule 2: the Poll Interval is the longest gap, unless the budget share 
 
 	test('a share longer than the interval wins: the budget is never overspent', () => {
 		const task = running({ pendingSeenAt: 0, rememberedRunMs: 600_000, pollIntervalMs: 5_000 });
-		expect(nextCheckAt(task, { waitingTasks: 100, perSecond: 10 }, 10_000)).toBe(20_000);
+		expect(nextCheckAt(task, { runningTasks: 100, perSecond: 10 }, 10_000)).toBe(20_000);
 	});
 });
 
@@ -133,11 +133,11 @@ describe('rule 3: the expected end', () => {
 });
 
 describe('rule 4: nothing expected', () => {
-	test('a twentieth of how long it has run, from a second up to 3 s', () => {
+	test('a twentieth of how long it has run, from a second up to 2 s', () => {
 		const task = running({ pendingSeenAt: 0 });
 		expect(nextCheckAt(task, ALONE, 1_000)).toBe(2_000);
-		expect(nextCheckAt(task, ALONE, 40_000)).toBe(42_000);
-		expect(nextCheckAt(task, ALONE, 170_000)).toBe(173_000);
+		expect(nextCheckAt(task, ALONE, 30_000)).toBe(31_500);
+		expect(nextCheckAt(task, ALONE, 170_000)).toBe(172_000);
 		// A task whose start was never seen (Get Task of a running task): from its first look.
 		expect(nextCheckAt(running(), ALONE, 50_000)).toBe(51_000);
 	});

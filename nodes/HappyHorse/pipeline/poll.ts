@@ -27,7 +27,7 @@ function isWaiting(state: ItemState): boolean {
 }
 
 /** Before the wait stage has counted its tasks: a share as if the task waited alone. */
-const LONE_TASK: BudgetShare = { waitingTasks: 1, perSecond: Infinity };
+const LONE_TASK: BudgetShare = { runningTasks: 1, perSecond: Infinity };
 
 /**
  * The one hand-off into the wait stage, from a submit or from a Task ID: the task is known, its
@@ -107,7 +107,7 @@ async function pollRounds(
 	share: WaitingShare,
 ): Promise<void> {
 	const budgetShare = (): BudgetShare => ({
-		waitingTasks: api.waitBudget.waitingTasks(),
+		runningTasks: api.waitBudget.runningTasks(),
 		perSecond: api.waitBudget.perSecond,
 	});
 	for (;;) {
@@ -118,7 +118,8 @@ async function pollRounds(
 			}
 		}
 		const waiting = states.filter(isWaiting);
-		share.set(waiting.length);
+		// PENDING tasks go by their back-off and leave the budget to the running ones.
+		share.set(waiting.filter((state) => state.snapshot?.status !== 'PENDING').length);
 		if (waiting.length === 0 || (failFast && states.some((state) => state.error))) return;
 
 		const nextDue = Math.min(

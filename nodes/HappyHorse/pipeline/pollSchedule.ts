@@ -7,7 +7,7 @@ import type { TaskStatus } from '../schemas/task';
  *
  * 1. Budget: the waiting tasks of one n8n process share a budget of status queries per second
  *    (transport/waitBudget.ts). No task is looked at more often than its share, one look per
- *    `waiting / budget` seconds, nor more than once a second (unless the Poll Interval is
+ *    `running / budget` seconds (PENDING tasks, on their back-off, leave it to the running), nor more than once a second (unless the Poll Interval is
  *    shorter); the budget's limiter holds the rest, so a hundred waiting tasks stay under it
  *    whatever their schedules say.
  * 2. Longest gap: no gap is longer than the Poll Interval, unless the budget's share is.
@@ -19,7 +19,7 @@ import type { TaskStatus } from '../schemas/task';
  *    implies, whichever is shorter. Before the expected end the gap is a third of the time
  *    left; from there on, the budget's gap; past it, a quarter of how late the task is.
  * 4. Nothing expected (a new kind, Get Task of another run's task): the gap is a twentieth of
- *    how long the task has run, at most 3 s, so a lone task is seen within seconds of its end.
+ *    how long the task has run, at most 2 s, so a lone task is seen within seconds of its end.
  * 5. Waiting to start: a PENDING task is looked at 1 s after it is handed over, then 3, 9, 27 …
  *    seconds later, the first gap at the Poll Interval spread over five places so a batch is
  *    looked at in turn; when a task ends, the oldest PENDING ones (the account starts them in
@@ -45,15 +45,15 @@ const OVERDUE_FRACTION = 1 / 4;
 const UNEXPECTED_FRACTION = 1 / 20;
 
 /** … and never more than this (Alibaba's SDK looks at least every 5 s; docs/API.md, Limits). */
-const UNEXPECTED_MAX_GAP_MS = 3_000;
+const UNEXPECTED_MAX_GAP_MS = 2_000;
 
 /** A progress under this says too little about the whole run (1 % of 3 min is 2 s). */
 const PROGRESS_TRUSTED_FROM = 0.1;
 
 /** The share of the process's wait budget this task may spend (rule 1). */
 export interface BudgetShare {
-	/** Tasks of this process waiting on the account, this one included. */
-	waitingTasks: number;
+	/** Tasks of this process running on the account (PENDING ones go by their back-off). */
+	runningTasks: number;
 	/** The status queries per second the waits of this process may spend. */
 	perSecond: number;
 }
@@ -85,7 +85,7 @@ export function gapLimits(
 	budget: BudgetShare,
 	pollIntervalMs: number,
 ): { shortest: number; longest: number } {
-	const share = Math.ceil((Math.max(1, budget.waitingTasks) * 1000) / budget.perSecond);
+	const share = Math.ceil((Math.max(1, budget.runningTasks) * 1000) / budget.perSecond);
 	const longest = Math.max(share, pollIntervalMs);
 	return { shortest: Math.min(longest, Math.max(share, FIRST_CHECK_MS)), longest };
 }

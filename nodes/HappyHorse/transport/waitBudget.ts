@@ -10,13 +10,13 @@ import { accountHash, sharedLimiter } from './rateLimiter';
  */
 export const WAIT_BUDGET_FRACTION = 0.5;
 
-/** This process's waits on one account: how many tasks wait, and the limiter of their looks. */
+/** This process's waits on one account: how many tasks run, and the limiter of their looks. */
 export interface WaitBudget {
 	/** Status queries per second the waits of this process may spend on the account. */
 	readonly perSecond: number;
-	/** Tasks of this process waiting on the account now, in every execution. */
-	waitingTasks(): number;
-	/** Counts one execution's waiting tasks in, until `leave`. */
+	/** Tasks of this process running on the account now, in every execution. */
+	runningTasks(): number;
+	/** Counts one execution's running tasks in, until `leave`. */
 	join(): WaitingShare;
 	/** Every look of a wait passes it, on top of the account's query limiter. */
 	readonly limiter: Limiter;
@@ -27,12 +27,12 @@ export interface WaitingShare {
 	leave(): void;
 }
 
-/** The waiting tasks of each account in this process, by account hash, per execution. */
-const waiting = new Map<string, Map<WaitingShare, number>>();
+/** The running tasks of each account in this process, by account hash, per execution. */
+const running = new Map<string, Map<WaitingShare, number>>();
 
-function waitingOf(key: string): number {
+function runningOf(key: string): number {
 	let total = 0;
-	for (const tasks of waiting.get(key)?.values() ?? []) total += tasks;
+	for (const tasks of running.get(key)?.values() ?? []) total += tasks;
 	return total;
 }
 
@@ -45,18 +45,18 @@ export function waitBudget(account: AccountOfLimits, queriesPerSecond: number): 
 	const perSecond = queriesPerSecond * WAIT_BUDGET_FRACTION;
 	return {
 		perSecond,
-		waitingTasks: () => waitingOf(key),
+		runningTasks: () => runningOf(key),
 		join: () => {
-			const shares = waiting.get(key) ?? new Map<WaitingShare, number>();
-			waiting.set(key, shares);
+			const shares = running.get(key) ?? new Map<WaitingShare, number>();
+			running.set(key, shares);
 			const share: WaitingShare = {
 				set: (tasks) => {
-					if (waiting.get(key)?.has(share)) waiting.get(key)!.set(share, Math.max(0, tasks));
+					if (running.get(key)?.has(share)) running.get(key)!.set(share, Math.max(0, tasks));
 				},
 				leave: () => {
-					const current = waiting.get(key);
+					const current = running.get(key);
 					current?.delete(share);
-					if (current?.size === 0) waiting.delete(key);
+					if (current?.size === 0) running.delete(key);
 				},
 			};
 			shares.set(share, 0);
@@ -89,5 +89,5 @@ export function bothLimiters(first: Limiter, second: Limiter): Limiter {
 
 /** Accounts with waiting tasks in this process, for tests. */
 export function accountsWaiting(): number {
-	return waiting.size;
+	return running.size;
 }
