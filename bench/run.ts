@@ -196,12 +196,15 @@ async function main() {
 	log('HappyHorse benchmarks against the local emulator (one run; about 8 minutes)…');
 	const memory = [benchMemory('default'), benchMemory('filesystem')];
 	const oversized = [benchOversized('filesystem'), benchOversized('default')];
-	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest.
-	// The default's batch, and the same batch at other poll intervals: the frontier between
-	// queries and lag (each on an emulator, so an account, of its own).
+	// The long tasks and the one-at-a-time baseline mostly sleep: run them beside the rest
+	// (each on an emulator, so an account, of its own).
 	const long = benchLongTasks();
-	// The lone tasks (two in a row on each of five accounts) and the hundred waiting at once,
-	// at each wait budget of the frontier: each on an emulator of its own.
+	const oneAtATime = benchOneAtATime();
+	const waves = await benchWaves();
+	const textWaves = await benchWaves(textToVideoParameters());
+	// After the waves, whose wall time a busy process would disturb: the lone tasks (two in a
+	// row on each of five accounts) and the hundred waiting at once at each wait budget of the
+	// frontier, each on an emulator of its own.
 	const lone = Promise.all(
 		LONE_RUNS_MS.flatMap((runMs) =>
 			[true, false].map(async (told) => await benchLoneTasks(runMs, told)),
@@ -213,9 +216,6 @@ async function main() {
 				await benchHundredWaiting((ACCOUNT_QUERIES_PER_SECOND * fraction) / WAIT_BUDGET_FRACTION),
 		),
 	);
-	const oneAtATime = benchOneAtATime();
-	const waves = await benchWaves();
-	const textWaves = await benchWaves(textToVideoParameters());
 	const concurrent = await benchConcurrentExecutions(TASK_MS);
 	const throughput = await benchThroughput();
 	// Last: it boots a real n8n twice, and its load must not disturb the timings above.
