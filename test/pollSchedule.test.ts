@@ -38,14 +38,17 @@ describe('rule 1: the budget', () => {
 
 	test('a Poll Interval under a second is the longest gap, but never under the share', () => {
 		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, 10)).toEqual({
+			share: 100,
 			shortest: 100,
 			longest: 100,
 		});
 		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, 500)).toEqual({
+			share: 100,
 			shortest: 500,
 			longest: 500,
 		});
 		expect(gapLimits({ runningTasks: 1, perSecond: 10 }, INTERVAL)).toEqual({
+			share: 100,
 			shortest: 1_000,
 			longest: INTERVAL,
 		});
@@ -119,7 +122,10 @@ describe('rule 3: the expected end', () => {
 		expect(nextCheckAt(task, ALONE, 0)).toBe(20_000); // a third of 180 s, cut to the interval
 		expect(nextCheckAt(task, ALONE, 150_000)).toBe(160_000);
 		expect(nextCheckAt(task, ALONE, 177_000)).toBe(178_000);
-		expect(nextCheckAt(task, ALONE, 179_500)).toBe(180_500);
+		expect(nextCheckAt(task, ALONE, 179_500)).toBe(180_000);
+		// … unless that would undercut the budget's share.
+		const crowd = { runningTasks: 20, perSecond: 10 };
+		expect(nextCheckAt(task, crowd, 179_500)).toBe(181_500);
 		expect(nextCheckAt(task, ALONE, 178_800)).toBe(179_800);
 	});
 

@@ -17,7 +17,8 @@ import type { TaskStatus } from '../schemas/task';
  *    PENDING sighting, the earliest it can have started. The run is the shortest recent one of
  *    its kind remembered in this process (runTimeMemory.ts), or what the gateway's `progress`
  *    implies, whichever is shorter. Before the expected end the gap is a third of the time
- *    left; from there on, the budget's gap; past it, a quarter of how late the task is.
+ *    left; from there on, the budget's gap, the last look on the end itself; past it, a
+ *    quarter of how late the task is.
  * 4. Nothing expected (a new kind, Get Task of another run's task): the gap is a twentieth of
  *    how long the task has run, at most 2 s, so a lone task is seen within seconds of its end.
  * 5. Waiting to start: a PENDING task is looked at 1 s after it is handed over, then 3, 9, 27 …
@@ -78,16 +79,17 @@ export interface TaskOnSchedule {
 }
 
 /**
- * Rules 1 and 2: the shortest and the longest gap between two looks at one task. The budget's
- * share is never undercut; the second between looks yields to a Poll Interval under a second.
+ * Rules 1 and 2: the budget's share of one task (never undercut), and the shortest and the
+ * longest gap between two looks at it. The second between looks yields to a Poll Interval under
+ * a second, and to the expected end (rule 3).
  */
 export function gapLimits(
 	budget: BudgetShare,
 	pollIntervalMs: number,
-): { shortest: number; longest: number } {
+): { share: number; shortest: number; longest: number } {
 	const share = Math.ceil((Math.max(1, budget.runningTasks) * 1000) / budget.perSecond);
 	const longest = Math.max(share, pollIntervalMs);
-	return { shortest: Math.min(longest, Math.max(share, FIRST_CHECK_MS)), longest };
+	return { share, shortest: Math.min(longest, Math.max(share, FIRST_CHECK_MS)), longest };
 }
 
 /** Rule 5: the gap after the `checks`-th look at a PENDING task. */
@@ -126,7 +128,7 @@ export function expectedEndOf(task: TaskOnSchedule): number | undefined {
 
 /** When to look at a task next, after a look (or a hand-off) at `now`. */
 export function nextCheckAt(task: TaskOnSchedule, budget: BudgetShare, now: number): number {
-	const { shortest, longest } = gapLimits(budget, task.pollIntervalMs);
+	const { share, shortest, longest } = gapLimits(budget, task.pollIntervalMs);
 	const within = (gap: number) => Math.min(longest, Math.max(shortest, gap));
 	if (task.status !== 'RUNNING') {
 		return now + within(backoffGap(task.checksSinceChange, task.itemIndex, task.pollIntervalMs));
@@ -137,7 +139,8 @@ export function nextCheckAt(task: TaskOnSchedule, budget: BudgetShare, now: numb
 		return now + within(Math.min(UNEXPECTED_MAX_GAP_MS, ran * UNEXPECTED_FRACTION));
 	}
 	const left = expectedEnd - now;
-	if (left > 0) return now + Math.max(shortest, Math.min(left, within(left * APPROACH_FRACTION)));
+	// The last look before the end falls on it, sooner than a second if the share allows.
+	if (left > 0) return now + Math.max(share, Math.min(left, within(left * APPROACH_FRACTION)));
 	return now + within(-left * OVERDUE_FRACTION);
 }
 
