@@ -75,14 +75,17 @@ export interface BatchCost {
 	queries: number[];
 	/** Detection lag per task (ms). */
 	lags: number[];
+	/** The most status queries the account saw in any 1 s window. */
+	peakPerSecond: number;
+	throttled: number;
 }
 
 const LONG_TASK_MS = 180_000;
 
 /**
  * Five 3-minute tasks (1.3 s apart in length, so their ends differ) with the given poll
- * interval, under the account's limits. A batch where every task starts at once: nothing is
- * learned before the first one ends.
+ * interval, under the account's limits. A batch where every task starts at once, on an endpoint
+ * of its own: nothing is remembered before the first one ends.
  */
 export async function benchLongTasks(pollIntervalSeconds?: number): Promise<BatchCost> {
 	return await withEmulator(async (emulator) => {
@@ -96,7 +99,12 @@ export async function benchLongTasks(pollIntervalSeconds?: number): Promise<Batc
 			parameters: editParameters(options),
 		});
 		if (error) throw new Error(`long-task bench failed: ${error.message}`);
-		return { queries: queriesPerTask(emulator), lags: detectionLags(emulator) };
+		return {
+			queries: queriesPerTask(emulator),
+			lags: detectionLags(emulator),
+			peakPerSecond: emulator.peakPerSecond('query'),
+			throttled: emulator.throttled.submit + emulator.throttled.query,
+		};
 	});
 }
 
@@ -139,6 +147,119 @@ export async function benchConcurrentExecutions(taskMs: number): Promise<Concurr
 			submits: emulator.requestsOf('submit').length,
 			throttled: { ...emulator.throttled },
 			wallMs,
+		};
+	});
+}
+
+/** The p-th percentile (0–100) of the values, by linear interpolation between ranks. */
+export function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = ((sorted.length - 1) * p) / 100;
+	const low = Math.floor(rank);
+	const high = Math.ceil(rank);
+	return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+}
+
+/** What one case of the wait bench measured. */
+export interface WaitCase {
+	/** Detection lag per task (ms). */
+	lags: number[];
+	/** Status queries per task. */
+	queries: number[];
+	/** The most status queries one account saw in any 1 s window. */
+	peakPerSecond: number;
+	/** 429s the emulators sent. */
+	throttled: number;
+	wallMs: number;
+}
+
+function textToVideoParameters(): INodeParameters {
+	return {
+		operation: 'createTextToVideoTask',
+		prompt: '={{ "A red fox in the snow, take " + $json.take }}',
+		waitForCompletion: true,
+		downloadVideo: false,
+		options: { resolution: '720P', duration: 5 },
+	};
+}
+
+/** How many accounts (emulators) a lone-task case runs side by side, each two tasks in a row. */
+const LONE_ACCOUNTS = 5;
+
+/**
+ * A lone task of `runMs`, at the default Poll Interval: on each of LONE_ACCOUNTS emulators (an
+ * account and an endpoint of its own, so nothing is shared between them), one task, then when
+ * it is done a second of the same kind. The first is the first of its kind the process sees
+ * (nothing remembered), the second finds the first's run remembered. Both count.
+ */
+export async function benchLoneTasks(
+	runMs: number,
+	startTimeWhileRunning: boolean,
+): Promise<WaitCase> {
+	const started = Date.now();
+	const cases = await Promise.all(
+		Array.from(
+			{ length: LONE_ACCOUNTS },
+			async (_, account) =>
+				await withEmulator(async (emulator) => {
+					emulator.limits = { maxRunningTasks: 5, submitsPerSecond: 5, queriesPerSecond: 20 };
+					emulator.startTimeWhileRunning = startTimeWhileRunning;
+					// Spread the accounts' starts so their looks do not fall in step.
+					await new Promise((resolve) => setTimeout(resolve, account * 700));
+					emulator.taskScript = () => ({ durationMs: runMs });
+					for (const take of [0, 1]) {
+						const { error } = await runNode({
+							credentials: credentials(emulator),
+							items: [{ json: { take } }],
+							parameters: textToVideoParameters(),
+						});
+						if (error) throw new Error(`lone-task bench failed: ${error.message}`);
+					}
+					return {
+						lags: detectionLags(emulator),
+						queries: queriesPerTask(emulator),
+						peak: emulator.peakPerSecond('query'),
+						throttled: emulator.throttled.submit + emulator.throttled.query,
+					};
+				}),
+		),
+	);
+	return {
+		lags: cases.flatMap((one) => one.lags),
+		queries: cases.flatMap((one) => one.queries),
+		peakPerSecond: Math.max(...cases.map((one) => one.peak)),
+		throttled: cases.reduce((sum, one) => sum + one.throttled, 0),
+		wallMs: Date.now() - started,
+	};
+}
+
+/** The hundred tasks' run: 60 s, and up to 15 s more, so their ends are spread. */
+const HUNDRED_RUN_MS = 60_000;
+
+/**
+ * A hundred tasks waiting at once in this process on one account, every one running (an account
+ * that runs a hundred at once, so none waits PENDING behind the others), at the default Poll
+ * Interval. `queriesPerSecond` is the credential's rate; the wait budget is its
+ * WAIT_BUDGET_FRACTION. The emulator keeps the account's real 20 per second.
+ */
+export async function benchHundredWaiting(queriesPerSecond: number): Promise<WaitCase> {
+	return await withEmulator(async (emulator) => {
+		emulator.limits = { maxRunningTasks: 100, queriesPerSecond: 20 };
+		let index = 0;
+		emulator.taskScript = () => ({ durationMs: HUNDRED_RUN_MS + ((index++ * 1_530) % 15_000) });
+		const started = Date.now();
+		const { error } = await runNode({
+			credentials: credentials(emulator, { queriesPerSecond, submitsPerSecond: 1_000_000 }),
+			items: Array.from({ length: 100 }, (_, take) => ({ json: { take } })),
+			parameters: textToVideoParameters(),
+		});
+		if (error) throw new Error(`hundred-task bench failed: ${error.message}`);
+		return {
+			lags: detectionLags(emulator),
+			queries: queriesPerTask(emulator),
+			peakPerSecond: emulator.peakPerSecond('query'),
+			throttled: emulator.throttled.submit + emulator.throttled.query,
+			wallMs: Date.now() - started,
 		};
 	});
 }

@@ -30,11 +30,6 @@ export interface TriggerFigures {
 	polling: { queries: number; lagsMs: number[] };
 }
 
-export function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 function scriptBatch(emulator: HappyHorseEmulator): void {
 	emulator.limits = { maxRunningTasks: TASKS, queriesPerSecond: 20 };
 	let index = 0;

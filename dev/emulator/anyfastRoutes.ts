@@ -108,7 +108,8 @@ export function handleAnyfastQuery(
 			...(resultUrl === undefined ? {} : { result_url: resultUrl }),
 			fail_reason: failReason,
 			submit_time: epochSeconds(task.submittedAt),
-			start_time: epochSeconds(task.startedAt),
+			start_time:
+				phase !== 'running' || routes.startTimeWhileRunning() ? epochSeconds(task.startedAt) : 0,
 			finish_time: epochSeconds(task.finishedAt),
 			progress: anyfastProgress(task, phase),
 			data: {

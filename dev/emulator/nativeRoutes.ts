@@ -65,7 +65,8 @@ export function handleNativeQuery(routes: RouteContext, res: ServerResponse, tas
 		task_status: status,
 		submit_time: formatBeijingTime(task.submittedAt),
 	};
-	if (phase === 'running' || phase === 'succeeded' || phase === 'failed') {
+	const tellsStart = phase !== 'running' || routes.startTimeWhileRunning();
+	if ((phase === 'running' || phase === 'succeeded' || phase === 'failed') && tellsStart) {
 		output.scheduled_time = formatBeijingTime(task.startedAt ?? Date.now());
 	}
 	const body: Record<string, unknown> = { request_id: randomUUID(), output };

@@ -8,4 +8,6 @@ export interface RouteContext {
 	resultUrl(taskId: string): string;
 	/** What is wrong with the oss:// media of a native submit, if anything (see ossUpload.ts). */
 	ossMediaProblem(request: RecordedRequest): { code: string; message: string } | undefined;
+	/** Whether a RUNNING task's answer tells when it started (HappyHorseEmulator). */
+	startTimeWhileRunning(): boolean;
 }

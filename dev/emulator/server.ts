@@ -110,6 +110,14 @@ export class HappyHorseEmulator {
 	 */
 	checkOssUrls = true;
 
+	/**
+	 * Whether a query of a RUNNING task tells when it started (native `scheduled_time`, Anyfast
+	 * `start_time`), as DashScope's answers do (docs/API.md, "Query"). false leaves it out until
+	 * the task has ended, so the wait's other anchor, the first RUNNING sighting, is tested too;
+	 * reset() restores true.
+	 */
+	startTimeWhileRunning = true;
+
 	/** How many jobs /samples/jobs.json lists; reset() restores 2. */
 	sampleJobCount = 2;
 
@@ -127,6 +135,7 @@ export class HappyHorseEmulator {
 		tasks: this.tasks,
 		resultUrl: (taskId) => this.resultUrl(taskId),
 		ossMediaProblem: (request) => this.uploads.ossMediaProblem(request),
+		startTimeWhileRunning: () => this.startTimeWhileRunning,
 	};
 
 	constructor(options?: { apiKey?: string }) {
@@ -214,6 +223,17 @@ export class HappyHorseEmulator {
 		return this.requests.filter((request) => request.kind === kind);
 	}
 
+	/** The most requests of this kind received in any 1 s window: the rate the account saw. */
+	peakPerSecond(kind: RecordedRequest['kind']): number {
+		const arrivals = this.requestsOf(kind).map((request) => request.receivedAt);
+		let peak = 0;
+		for (let last = 0, first = 0; last < arrivals.length; last++) {
+			while (arrivals[last] - arrivals[first] >= 1_000) first++;
+			peak = Math.max(peak, last - first + 1);
+		}
+		return peak;
+	}
+
 	/** Answers the next request of this kind with exactly this response. */
 	failNext(kind: FaultKind, response: ScriptedResponse): void {
 		this.faults.add(kind, { type: 'status', ...response });
@@ -268,6 +288,7 @@ export class HappyHorseEmulator {
 		this.uploads.reset();
 		this.checkOssUrls = true;
 		this.events.reset();
+		this.startTimeWhileRunning = true;
 	}
 
 	private resultUrl(taskId: string): string {

@@ -81,3 +81,14 @@ describe('the registry of account limiters', () => {
 		expect(accountRateLimiterKeys().length).toBeLessThanOrEqual(64);
 	});
 });
+
+test('a busy account keeps its limiter however many others are busy: its rate never doubles', async () => {
+	const accounts = Array.from({ length: 100 }, (_, index) => ({
+		apiKey: `sk-busy-${index}`,
+		baseUrl: 'https://dashscope.aliyuncs.com/api/v1',
+	}));
+	const first = accountRateLimiter(accounts[0], 'query', 20);
+	// Every account has a call answered just now: each limiter holds a place for a second.
+	for (const account of accounts) (await accountRateLimiter(account, 'query', 20).acquire())();
+	expect(accountRateLimiter(accounts[0], 'query', 20)).toBe(first);
+});

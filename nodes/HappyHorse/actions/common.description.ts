@@ -335,7 +335,7 @@ export const optionsProperty: INodeProperties = {
 			default: DEFAULT_POLL_INTERVAL_SECONDS,
 			typeOptions: { minValue: 0 },
 			description:
-				'The longest wait between two status checks of a task. Checks start 1 s after each change of status and back off to this; once a task of the batch has finished, the others are checked around the time it took.',
+				'The longest wait between two status checks of a task. A running task is checked most often around its expected end (from how long tasks of its kind took), within the share of Status Queries per Second set aside for waiting.',
 			displayOptions: whenWaiting,
 		},
 		{

@@ -7,6 +7,7 @@ import type { TaskSnapshot } from '../schemas/task';
 import { taskIdProblem } from '../schemas/taskId';
 import { typeNoun } from '../schemas/taskRequest';
 import type { NodeContext } from '../transport/context';
+import type { RunKind } from './runTimeMemory';
 
 /** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, README. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
@@ -57,6 +58,12 @@ export interface ItemState {
 	checksSinceChange?: number;
 	/** The last time (epoch ms) the task was seen PENDING: the earliest it can have started. */
 	pendingSeenAt?: number;
+	/** The first time (epoch ms) the task was seen RUNNING: the latest it can have started. */
+	runningSeenAt?: number;
+	/** When the gateway's progress was last read (epoch ms). */
+	progressSeenAt?: number;
+	/** What decides how long its task runs, for the run times remembered (runTimeMemory.ts). */
+	runKind?: RunKind;
 	/** When the wait stage gives up on this task (epoch ms). */
 	deadline?: number;
 	binary?: IBinaryData;

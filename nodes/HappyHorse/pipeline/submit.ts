@@ -12,6 +12,7 @@ import { mapWithConcurrency } from './concurrency';
 import type { ItemState } from './itemState';
 import { asNodeError } from './itemState';
 import { startWaiting } from './poll';
+import { runKindOf } from './runTimeMemory';
 import type { PreparedTask } from './prepare';
 import { taskEndedError } from './taskErrors';
 import { uploadFiles } from './upload';
@@ -49,6 +50,7 @@ export async function submitTasks(
 			// The retry budget starts after the uploads: a long upload does not eat into it.
 			const deadline = Date.now() + Math.min(state.settings.timeoutMs, SUBMIT_RETRY_BUDGET_MS);
 			submitting = true;
+			state.runKind = runKindOf(api.baseUrl, request);
 			handOver(ctx, state, await api.submitTask(request, state.itemIndex, deadline));
 		} catch (error) {
 			// A stop while the submit was on the wire: the API may have created the task.

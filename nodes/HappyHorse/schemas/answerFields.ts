@@ -101,6 +101,20 @@ export const usageSchema = z
 		return Object.keys(known).length > 0 ? known : undefined;
 	});
 
+/**
+ * Anyfast's `progress`, "50%" or 50, as a fraction 0 to 1 (docs/API.md, "Anyfast family");
+ * anything else is left out.
+ */
+export const progressSchema = z
+	.union([z.number(), z.string()])
+	.nullish()
+	.catch(undefined)
+	.transform((value) => {
+		const percent = typeof value === 'string' ? Number(value.trim().replace(/%$/, '')) : value;
+		if (typeof percent !== 'number' || !Number.isFinite(percent)) return undefined;
+		return percent >= 0 && percent <= 100 ? percent / 100 : undefined;
+	});
+
 /** An optional text field that some servers send as a number (an error code). */
 export const lenientText = z
 	.union([z.string(), z.number()])

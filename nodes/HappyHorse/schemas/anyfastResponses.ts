@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-import { apiTimeSchema, lenientText, statusSchema, usageSchema } from './answerFields';
+import {
+	apiTimeSchema,
+	lenientText,
+	progressSchema,
+	statusSchema,
+	usageSchema,
+} from './answerFields';
 import type { TaskStatus } from './task';
 import { taskIdSchema } from './taskId';
 
@@ -36,6 +42,7 @@ export const anyfastTaskResponseSchema = z.object({
 		submit_time: apiTimeSchema,
 		start_time: apiTimeSchema,
 		finish_time: apiTimeSchema,
+		progress: progressSchema,
 		data: z
 			.object({
 				output: z.record(z.unknown()).nullish().catch(undefined),

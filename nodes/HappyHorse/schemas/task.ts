@@ -35,6 +35,8 @@ export interface TaskSnapshot {
 	submittedAt?: string;
 	startedAt?: string;
 	finishedAt?: string;
+	/** How much of its run the gateway says is done, 0 to 1 (Anyfast's `progress`). */
+	progress?: number;
 }
 
 export interface SubmittedTask {

@@ -86,11 +86,16 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 		);
 	}
 
-	async getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot> {
+	async getTask(
+		taskId: string,
+		itemIndex: number,
+		deadline?: number,
+		waiting = false,
+	): Promise<TaskSnapshot> {
 		return await this.send(
 			{
 				call: 'read',
-				limiter: 'query',
+				limiter: waiting ? 'wait' : 'query',
 				deadline,
 				request: {
 					method: 'GET',
@@ -149,6 +154,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 			submittedAt: data.submit_time,
 			startedAt: data.start_time,
 			finishedAt: data.finish_time,
+			progress: data.progress,
 		};
 	}
 

@@ -1,4 +1,6 @@
 import type { Limiter } from './rateLimiter';
+import type { WaitBudget } from './waitBudget';
+import { bothLimiters } from './waitBudget';
 import type { ApiRequest, RawResponse } from './request';
 import { appendToDescription, sendApiRequest } from './request';
 import type { CallKind } from './retry';
@@ -9,11 +11,14 @@ import type { NodeContext } from './context';
 export interface ApiLimiters {
 	submit: Limiter;
 	query: Limiter;
+	/** The waits' share of the queries, in this process (waitBudget.ts). */
+	waitBudget: WaitBudget;
 }
 
 export interface ApiCall<T> {
 	call: CallKind;
-	limiter: keyof ApiLimiters;
+	/** `wait`: a look of the wait stage, under the wait budget and the account's query limit. */
+	limiter: 'submit' | 'query' | 'wait';
 	request: ApiRequest;
 	/** Turns the answer into a result, or throws the family's error for it. */
 	read: (response: RawResponse) => T;
@@ -26,11 +31,19 @@ const DEFAULT_RETRY_BUDGET_MS = 60_000;
 
 /** What both families share: rate limits, retries, the cancel signal. */
 export abstract class ApiClientBase {
+	private readonly waitLimiter: Limiter;
+
 	constructor(
 		protected readonly ctx: NodeContext,
 		readonly baseUrl: string,
 		protected readonly limiters: ApiLimiters,
-	) {}
+	) {
+		this.waitLimiter = bothLimiters(limiters.waitBudget.limiter, limiters.query);
+	}
+
+	get waitBudget(): WaitBudget {
+		return this.limiters.waitBudget;
+	}
 
 	protected async send<T>(spec: ApiCall<T>, itemIndex: number): Promise<T> {
 		const signal = spec.request.signal === null ? undefined : this.ctx.getExecutionCancelSignal?.();
@@ -39,7 +52,8 @@ export abstract class ApiClientBase {
 		try {
 			return await withRetries(
 				async () => {
-					const release = await this.limiters[spec.limiter].acquire(signal);
+					const limiter = spec.limiter === 'wait' ? this.waitLimiter : this.limiters[spec.limiter];
+					const release = await limiter.acquire(signal);
 					try {
 						return spec.read(await sendApiRequest(this.ctx, spec.request, itemIndex));
 					} finally {

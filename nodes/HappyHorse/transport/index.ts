@@ -5,6 +5,7 @@ import { credentialFieldProblem, resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
 import type { ApiLimiters } from './client';
 import { sharedLimiter } from './rateLimiter';
+import { waitBudget } from './waitBudget';
 import { CREDENTIAL_TYPE } from './request';
 import { prepareRedaction } from './secrets';
 import type { HappyHorseApi } from './types';
@@ -30,9 +31,11 @@ export async function createApiClient(ctx: NodeContext): Promise<HappyHorseApi> 
 	// Shared by every execution of this process that uses the same key and endpoint (see
 	// README, "Many items, rate limits and retries"): across processes the limits still add up.
 	const account = { apiKey: String(credentials.apiKey ?? ''), baseUrl };
+	const queriesPerSecond = positiveOr(credentials.queriesPerSecond, 20);
 	const limiters: ApiLimiters = {
 		submit: sharedLimiter(account, 'submit', positiveOr(credentials.submitsPerSecond, 5)),
-		query: sharedLimiter(account, 'query', positiveOr(credentials.queriesPerSecond, 20)),
+		query: sharedLimiter(account, 'query', queriesPerSecond),
+		waitBudget: waitBudget(account, queriesPerSecond),
 	};
 	return family === 'anyfast'
 		? new AnyfastApi(ctx, baseUrl, limiters)

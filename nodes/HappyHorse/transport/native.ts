@@ -139,11 +139,16 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		);
 	}
 
-	async getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot> {
+	async getTask(
+		taskId: string,
+		itemIndex: number,
+		deadline?: number,
+		waiting = false,
+	): Promise<TaskSnapshot> {
 		return await this.send(
 			{
 				call: 'read',
-				limiter: 'query',
+				limiter: waiting ? 'wait' : 'query',
 				deadline,
 				request: { method: 'GET', url: `${this.baseUrl}/tasks/${encodeURIComponent(taskId)}` },
 				read: (response) => {

@@ -101,7 +101,10 @@ export interface AccountOfLimits {
 	baseUrl: string;
 }
 
-/** More accounts than this busy within one window: the least recently used are forgotten. */
+/**
+ * Idle limiters are dropped once the registry holds this many. A busy one is never dropped: a
+ * fresh limiter for the same account would let as many calls through again within the window.
+ */
 const MAX_ACCOUNT_LIMITERS = 64;
 
 /**
@@ -112,19 +115,23 @@ const MAX_ACCOUNT_LIMITERS = 64;
  */
 const registry = new Map<string, RateLimiter>();
 
-function registryKey(account: AccountOfLimits, kind: string, perSecond: number): string {
-	const hash = createHash('sha256')
+/** The account as a hash: the plain key is never kept as text. */
+export function accountHash(account: AccountOfLimits): string {
+	return createHash('sha256')
 		.update(account.apiKey)
 		.update('\u0000')
 		.update(account.baseUrl)
 		.digest('hex');
-	return `${hash}:${kind}:${perSecond}`;
+}
+
+function registryKey(account: AccountOfLimits, kind: string, perSecond: number): string {
+	return `${accountHash(account)}:${kind}:${perSecond}`;
 }
 
 /**
  * The process's limiter for this account, call kind and rate. Idle limiters are dropped when a
- * new one is made (an idle limiter is no different from a fresh one, so nothing is lost), and
- * the registry never holds more than MAX_ACCOUNT_LIMITERS.
+ * new one is made (an idle limiter is no different from a fresh one, so nothing is lost), so the
+ * registry holds no more than MAX_ACCOUNT_LIMITERS beyond the limiters busy right now.
  */
 export function accountRateLimiter(
 	account: AccountOfLimits,
@@ -143,8 +150,9 @@ function limiterOfKey(key: string, perSecond: number): RateLimiter {
 		return known;
 	}
 	const now = Date.now();
-	for (const [other, limiter] of registry) if (limiter.isIdle(now)) registry.delete(other);
-	while (registry.size >= MAX_ACCOUNT_LIMITERS) registry.delete(registry.keys().next().value!);
+	if (registry.size >= MAX_ACCOUNT_LIMITERS) {
+		for (const [other, limiter] of registry) if (limiter.isIdle(now)) registry.delete(other);
+	}
 	const limiter = new RateLimiter(perSecond, RATE_WINDOW_MS);
 	registry.set(key, limiter);
 	return limiter;

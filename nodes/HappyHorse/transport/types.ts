@@ -8,6 +8,7 @@ import type {
 	TaskSnapshot,
 } from '../schemas/task';
 import type { MultipartFrame } from './multipart';
+import type { WaitBudget } from './waitBudget';
 
 /** A file from an earlier node, ready to be uploaded. */
 export interface UploadSource {
@@ -38,8 +39,18 @@ export interface HappyHorseApi {
 	 */
 	readonly uploads: FileUploads | undefined;
 	submitTask(request: TaskRequest, itemIndex: number, deadline?: number): Promise<SubmittedTask>;
-	/** `deadline` (epoch ms): retries of a failed read stop there. */
-	getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot>;
+	/** This process's budget of looks for waiting tasks on this account (waitBudget.ts). */
+	readonly waitBudget: WaitBudget;
+	/**
+	 * `deadline` (epoch ms): retries of a failed read stop there. `waiting`: a look of the wait
+	 * stage, spent from the wait budget.
+	 */
+	getTask(
+		taskId: string,
+		itemIndex: number,
+		deadline?: number,
+		waiting?: boolean,
+	): Promise<TaskSnapshot>;
 	/** `detached`: not tied to the execution's cancel signal (clean-up after a stop). */
 	cancelTask(
 		taskId: string,
