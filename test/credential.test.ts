@@ -120,6 +120,11 @@ test('the API key field is a password field, and the fields are the contract nam
 		'apiFormat',
 		'submitsPerSecond',
 		'queriesPerSecond',
+		'ownPrices',
+		'price480P',
+		'price720P',
+		'price1080P',
+		'priceCurrency',
 	]);
 	expect([fields.submitsPerSecond.default, fields.queriesPerSecond.default]).toEqual([5, 20]);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);

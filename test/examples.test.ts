@@ -96,7 +96,7 @@ describe.each(examples)('$file', ({ workflow }) => {
 				{
 					json: {
 						prompt: 'Replace the background with a beach at sunset',
-						videoUrl: 'https://media.example.com/in.mp4',
+						videoUrl: 'https://media.example.invalid/in.mp4',
 						imageUrl: 'https://media.example.com/ref.png',
 					},
 					// What the disk examples' file nodes hand on: the edit's video and picture (after

@@ -17,7 +17,7 @@ const DOWNLOAD_IDLE_TIMEOUT_MS = 120_000;
 const DOWNLOAD_RETRY_BUDGET_MS = 120_000;
 /** Redirects followed for one download; more is a misconfigured or hostile host. */
 const MAX_REDIRECTS = 10;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** A finished task's result: the presigned URL on the video host, and the item's limits. */
 export interface VideoToDownload {
@@ -100,25 +100,39 @@ async function fetchVideo(
 			return await storeVideo(ctx, video, url, response, deadline, signal);
 		}
 		response.body.destroy();
-		const next = resolveRedirect(location, url);
-		const scheme = next ? schemeOf(next) : undefined;
-		let problem: string | undefined;
-		if (!next || (scheme !== 'http:' && scheme !== 'https:')) {
-			problem = `to ${scheme ? `a ${scheme} URL` : 'an address that is not a URL'}, which is not followed`;
-		} else if (visited.has(next)) {
-			problem = `in a loop (back to ${shortened(next)})`;
-		} else if (visited.size > MAX_REDIRECTS) {
-			problem = `more than ${MAX_REDIRECTS} times`;
-		}
-		if (problem) {
+		const hop = redirectHop(location, url, visited);
+		if ('problem' in hop) {
 			throw downloadError(
 				ctx,
 				video,
-				`The video host redirected the download of task ${taskId} ${problem}`,
+				`The video host redirected the download of task ${taskId} ${hop.problem}`,
 			);
 		}
-		url = next as string;
+		url = hop.next;
 	}
+}
+
+/**
+ * Where a redirect leads, checked: only to http(s), never back to an address already visited,
+ * at most MAX_REDIRECTS hops. `problem` completes "The host redirected … ". Every GET of a
+ * host that is not the API (the result download, the probe of an input video) follows its
+ * redirects through here.
+ */
+export function redirectHop(
+	location: string,
+	url: string,
+	visited: ReadonlySet<string>,
+): { next: string } | { problem: string } {
+	const next = resolveRedirect(location, url);
+	const scheme = next ? schemeOf(next) : undefined;
+	if (!next || (scheme !== 'http:' && scheme !== 'https:')) {
+		return {
+			problem: `to ${scheme ? `a ${scheme} URL` : 'an address that is not a URL'}, which is not followed`,
+		};
+	}
+	if (visited.has(next)) return { problem: `in a loop (back to ${shortened(next)})` };
+	if (visited.size > MAX_REDIRECTS) return { problem: `more than ${MAX_REDIRECTS} times` };
+	return { next };
 }
 
 /** One GET, bounded by the download's deadline and the execution's stop. */
@@ -303,7 +317,7 @@ function downloadStatusError(
  * Fires `signal` (and `onExpired`) at the deadline, unless canceled first. The timer is n8n's
  * sleep, canceled through its own signal, so nothing is left running after the download.
  */
-function startExpiry(deadline: number, onExpired?: () => void) {
+export function startExpiry(deadline: number, onExpired?: () => void) {
 	const expired = new AbortController();
 	const done = new AbortController();
 	pause(deadline - Date.now(), done.signal).then(
@@ -316,7 +330,7 @@ function startExpiry(deadline: number, onExpired?: () => void) {
 	return { signal: expired.signal, cancel: () => done.abort() };
 }
 
-function schemeOf(url: string): string | undefined {
+export function schemeOf(url: string): string | undefined {
 	try {
 		return new URL(url).protocol;
 	} catch {

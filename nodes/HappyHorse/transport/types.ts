@@ -38,6 +38,8 @@ export interface HappyHorseApi {
 	 */
 	readonly uploads: FileUploads | undefined;
 	submitTask(request: TaskRequest, itemIndex: number, deadline?: number): Promise<SubmittedTask>;
+	/** The body submitTask sends for `request`, as Estimate Only shows it. */
+	submitBody(request: TaskRequest): object;
 	/** `deadline` (epoch ms): retries of a failed read stop there. */
 	getTask(taskId: string, itemIndex: number, deadline?: number): Promise<TaskSnapshot>;
 	/** `detached`: not tied to the execution's cancel signal (clean-up after a stop). */
