@@ -231,3 +231,17 @@ export function costOf(
 		currency: price?.currency ?? null,
 	};
 }
+
+/** The list prices in a few words for descriptions: '0.07–0.24 USD or 0.45–1.6 CNY'. */
+export function listPriceRange(): string {
+	const byCurrency = new Map<string, number[]>();
+	for (const row of LIST_PRICES) {
+		const prices = byCurrency.get(row.currency) ?? [];
+		prices.push(...Object.values(row.perSecond));
+		byCurrency.set(row.currency, prices);
+	}
+	return [...byCurrency]
+		.sort(([a], [b]) => b.localeCompare(a))
+		.map(([currency, prices]) => `${Math.min(...prices)}–${Math.max(...prices)} ${currency}`)
+		.join(' or ');
+}
