@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../dev/harness/runNode';
+import { benchEstimates } from './estimates';
 import { benchN8nMemory } from './n8nMemory';
 import type { BatchCost } from './polling';
 import {
@@ -187,6 +188,7 @@ async function main() {
 	const textWaves = await benchWaves(textToVideoParameters());
 	const concurrent = await benchConcurrentExecutions(TASK_MS);
 	const throughput = await benchThroughput();
+	const estimates = await benchEstimates();
 	// Last: it boots a real n8n twice, and its load must not disturb the timings above.
 	const n8nMemory = await benchN8nMemory(() => {});
 	const [longResult, frontierResults, baselineMs] = await Promise.all([long, frontier, oneAtATime]);
@@ -258,6 +260,20 @@ async function main() {
 		value: `${seconds(throughput.nodeMs)} / ${seconds(throughput.fetchMs)} → ${ratio.toFixed(2)}×`,
 		goal: '≤ 1.5×',
 		met: ratio <= 1.5,
+	});
+
+	figures.push({
+		name: `cost estimate of ${estimates.videos} video edits by URL (moov at the start for half, at the end for the other half): range requests and bytes read per video (most; mean)`,
+		value: `${estimates.maxRequests}; ${estimates.meanRequests.toFixed(1)} requests · ${(estimates.maxBytes / 1024).toFixed(1)} kB; ${(estimates.meanBytes / 1024).toFixed(1)} kB${estimates.allRead ? '' : ' (some lengths not read)'}`,
+		goal: '≤ 2 requests and ≤ 1 MB per video',
+		met: estimates.allRead && estimates.maxRequests <= 2 && estimates.maxBytes <= 1024 * 1024,
+	});
+	const estimateRatio = estimates.estimateMs / estimates.validationMs;
+	figures.push({
+		name: `the same ${estimates.videos} items, Estimate Only / validation-only (their videos as oss:// URLs, not read), median of 5 runs, loopback`,
+		value: `${estimates.estimateMs.toFixed(0)} ms / ${estimates.validationMs.toFixed(0)} ms → ${estimateRatio.toFixed(2)}×`,
+		goal: '≤ 1.5×',
+		met: estimateRatio <= 1.5,
 	});
 
 	const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(0)} MB`;

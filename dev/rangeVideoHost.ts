@@ -36,17 +36,26 @@ function topLevelBoxes(file: Buffer): Array<[string, Buffer]> {
 
 /**
  * The 4 s test clip (test/fixtures/media/good.mp4) rebuilt around a media data box of
- * `mdatBytes`: its moov before the media data ("fast start") or after it. Only the header is
+ * `mdatBytes`: its moov before the media data ("fast start") or after it, with a `free` box of
+ * `freeBytes` right before moov. Only the header is
  * real: it is enough for anything that reads the length, not for a player.
  */
-export function paddedClip(moovAt: 'start' | 'end', mdatBytes: number): Buffer {
+export function paddedClip(moovAt: 'start' | 'end', mdatBytes: number, freeBytes = 0): Buffer {
 	const boxes = topLevelBoxes(readFileSync(mediaFixture('good.mp4')));
 	const ftyp = boxes.find(([type]) => type === 'ftyp')![1];
 	const moov = boxes.find(([type]) => type === 'moov')![1];
-	const mdat = Buffer.alloc(mdatBytes, 0x11);
-	mdat.writeUInt32BE(mdatBytes, 0);
-	mdat.write('mdat', 4, 'latin1');
-	return Buffer.concat(moovAt === 'start' ? [ftyp, moov, mdat] : [ftyp, mdat, moov]);
+	const box = (type: string, size: number) => {
+		const bytes = Buffer.alloc(size, 0x11);
+		bytes.writeUInt32BE(size, 0);
+		bytes.write(type, 4, 'latin1');
+		return bytes;
+	};
+	const mdat = box('mdat', mdatBytes);
+	// A `free` box before moov, as some cameras and editors write (XMP, padding).
+	const free = freeBytes > 0 ? [box('free', freeBytes)] : [];
+	return Buffer.concat(
+		moovAt === 'start' ? [ftyp, ...free, moov, mdat] : [ftyp, mdat, ...free, moov],
+	);
 }
 
 export class RangeVideoHost {

@@ -12,7 +12,7 @@ import type { BinaryMedia } from './binaryMedia';
 import { walkTopLevel } from './mp4Boxes';
 import type { ByteSource } from './mp4Boxes';
 import { sniffFormat } from './sniffFormat';
-import { probeVideo, probeVideoFromParts } from './videoProbe';
+import { probeMoovBox, probeVideo, probeVideoFromParts } from './videoProbe';
 
 /** The length of an input video, or why it could not be read. */
 export interface VideoLength {
@@ -28,9 +28,12 @@ export interface RemoteVideoLength extends VideoLength {
 }
 
 /** The most of one video's body read to find its length, over all its requests. */
-export const PROBE_BUDGET_BYTES = 1 * MIB;
-/** The first request: the start of the file, where a "fast start" moov sits whole. */
-const HEAD_BYTES = 256 * 1024;
+const PROBE_BUDGET_BYTES = 1 * MIB;
+/**
+ * The first request: the start of the file. A "fast start" moov begins right after ftyp, and its
+ * first child, mvhd (the duration), within the first few hundred bytes.
+ */
+const HEAD_BYTES = 16 * 1024;
 /** Reading one video's header ends by then, however slowly its host answers. */
 const PROBE_TIMEOUT_MS = 15_000;
 
@@ -44,9 +47,9 @@ export function binaryVideoLength(media: BinaryMedia): VideoLength {
 }
 
 /**
- * The length of the video at `url`: its first 256 kB, where a fast-start moov is; when the file
- * keeps moov at its end (after mdat), the file's end from the box after mdat, within the
- * 1 MB budget. Never throws for what the host does: every failure is a `problem`.
+ * The length of the video at `url`: its first 16 kB, where a fast-start moov starts; else one
+ * more request, within the 1 MB budget: the rest of a moov that starts in the head, or the box
+ * the top-level boxes lead to beyond it (moov after the media data, mdat, or after a large box). Never throws for what the host does: every failure is a `problem`.
  */
 export async function remoteVideoLength(
 	ctx: IExecuteFunctions,
@@ -84,17 +87,34 @@ async function readLength(reader: ReturnType<typeof openRangeReader>): Promise<V
 	const held: ByteSource = (abs, len) =>
 		abs >= 0 && abs + len <= head.bytes.length ? head.bytes.subarray(abs, abs + len) : undefined;
 	const top = walkTopLevel(held, total, total);
-	if (top.moov) return { problem: NO_DURATION };
-	if (top.gapAt === undefined) return { problem: 'it holds no header (moov) box' };
-	const tail = await reader.read({ suffix: Math.min(total - top.gapAt, reader.bytesLeft) });
-	if (tail.wholeFile || tail.totalSize !== total) {
-		return { problem: 'the host answered the second range request with another file' };
+	if (top.moov) {
+		// moov starts in the head but its mvhd does not: read on from where the head ends.
+		const moovEnd = top.moov.start + top.moov.size;
+		if (moovEnd <= head.bytes.length) return { problem: NO_DURATION };
+		const more = await reader.read({
+			start: head.bytes.length,
+			length: Math.min(moovEnd - head.bytes.length, reader.bytesLeft),
+		});
+		if (more.wholeFile || more.start !== head.bytes.length) {
+			return { problem: 'the host answered the second range request with another part' };
+		}
+		const facts = probeVideo(Buffer.concat([head.bytes, more.bytes]));
+		return facts?.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
 	}
-	const facts = probeVideoFromParts(head.bytes, tail.bytes, total);
-	if (facts?.durationSeconds) return { seconds: facts.durationSeconds };
-	return {
-		problem: `its header (moov) is not within the ${PROBE_BUDGET_BYTES / MIB} MB read`,
-	};
+	if (top.gapAt === undefined) return { problem: 'it holds no header (moov) box' };
+	// The boxes lead past the head: to moov after the media data (mdat), or after a large box.
+	const next = await reader.read({
+		start: top.gapAt,
+		length: Math.min(total - top.gapAt, reader.bytesLeft),
+	});
+	if (next.wholeFile || next.start !== top.gapAt) {
+		return { problem: 'the host answered the second range request with another part' };
+	}
+	if (next.bytes.toString('latin1', 4, 8) !== 'moov') {
+		return { problem: `its header (moov) is not where its boxes lead, ${top.gapAt} bytes in` };
+	}
+	const facts = probeMoovBox(next.bytes);
+	return facts?.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
 }
 
 /** The first bytes as a message can quote them. */

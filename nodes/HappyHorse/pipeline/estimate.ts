@@ -33,7 +33,7 @@ import { checkAndReserve } from './spendingLimits';
  */
 
 /** Input videos read at once (each at most two requests and 1 MB). */
-const PROBE_CONCURRENCY = 8;
+const PROBE_CONCURRENCY = 16;
 
 /** The three cost options of one item. */
 interface CostOptions extends CostLimits {
@@ -50,6 +50,8 @@ export async function estimateCosts(
 	const region = billingRegionOf(credentials);
 	const account = accountPricesOf(credentials);
 	const options = new Map<ItemState, CostOptions>();
+	// Items that edit the same URL share one read of its header.
+	const lengths = new Map<string, Promise<VideoLength>>();
 	await mapWithConcurrency([...prepared], PROBE_CONCURRENCY, async ([state, task]) => {
 		try {
 			options.set(state, readCostOptions(ctx, state.itemIndex));
@@ -60,7 +62,7 @@ export async function estimateCosts(
 				model,
 				resolution: billedResolution(parameters.resolution),
 			};
-			const input = kind === 'videoEdit' ? await inputVideoLength(ctx, task) : undefined;
+			const input = kind === 'videoEdit' ? await inputVideoLength(ctx, task, lengths) : undefined;
 			state.pricing = pricing;
 			state.estimate = estimateOf(task, pricing, input);
 		} catch (error) {
@@ -115,14 +117,24 @@ function estimateOf(task: PreparedTask, pricing: Pricing, input: VideoLength | u
 }
 
 /** The input video's length: from the file when it is one, else from its URL's header. */
-async function inputVideoLength(ctx: IExecuteFunctions, task: PreparedTask): Promise<VideoLength> {
+async function inputVideoLength(
+	ctx: IExecuteFunctions,
+	task: PreparedTask,
+	lengths: Map<string, Promise<VideoLength>>,
+): Promise<VideoLength> {
 	const media = task.request.input.media ?? [];
 	const file = task.uploads.find((upload) => media[upload.mediaIndex]?.type === 'video');
 	if (file) return binaryVideoLength(file.media);
 	const url = media.find((entry) => entry.type === 'video')?.url;
 	if (url === undefined) return { problem: 'there is no input video' };
-	const { seconds, problem } = await remoteVideoLength(ctx, url);
-	return seconds === undefined ? { problem } : { seconds };
+	let length = lengths.get(url);
+	if (!length) {
+		length = remoteVideoLength(ctx, url).then(({ seconds, problem }) =>
+			seconds === undefined ? { problem } : { seconds },
+		);
+		lengths.set(url, length);
+	}
+	return await length;
 }
 
 /** The body with each file to upload named where its oss:// URL would stand. */
