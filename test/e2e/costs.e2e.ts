@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +9,7 @@ import {
 	N8nRestClient,
 	ensureN8nInstalled,
 	installCommunityPackage,
+	packPackage,
 	startN8n,
 } from '../../dev/n8n';
 import { HappyHorseEmulator } from '../../dev/emulator';
@@ -20,7 +20,6 @@ import { HappyHorseEmulator } from '../../dev/emulator';
  * the approval link creates the videos, under the execution's limit of billed seconds.
  */
 
-const REPO = join(__dirname, '..', '..');
 const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',') as N8nMajor[];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const EXAMPLE = 'estimate-then-approve.json';
@@ -28,11 +27,7 @@ const EXAMPLE = 'estimate-then-approve.json';
 let tarball: string;
 
 beforeAll(() => {
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-	tarball = join(packDir, file);
+	tarball = packPackage();
 });
 
 describe.each(MAJORS)('n8n %s.x: estimate, approve, create', (major) => {

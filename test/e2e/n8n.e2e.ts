@@ -172,6 +172,8 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
+			// Run by costs.e2e.ts: it waits for a person's approval.
+			'estimate-then-approve.json',
 			'image-to-video-from-disk.json',
 			'long-batch-wait-then-collect.json',
 			'recover-tasks-after-crash.json',

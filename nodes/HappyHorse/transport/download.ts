@@ -36,7 +36,7 @@ export interface VideoToDownload {
 }
 
 type ByteStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
-interface StreamResponse {
+export interface StreamResponse {
 	statusCode: number;
 	body: ByteStream;
 	headers?: Record<string, unknown>;
@@ -143,26 +143,54 @@ async function getOnce(
 	deadline: number,
 	signal: AbortSignal | undefined,
 ): Promise<StreamResponse> {
-	const expiry = startExpiry(deadline);
+	const answer = await getStream(ctx, url, {
+		deadline,
+		signal,
+		idleTimeoutMs: DOWNLOAD_IDLE_TIMEOUT_MS,
+	});
+	if ('response' in answer) return answer.response;
+	throw transferFailure(ctx, video, url, answer.failure, { expired: answer.expired, signal });
+}
+
+/**
+ * One GET of a host that is not the API, as every such read goes: without the credential (the
+ * key never goes there), redirects not followed (the caller checks each with redirectHop), the
+ * body as a stream, given up at `deadline` or at the execution's stop. The answer, or why there
+ * was none.
+ */
+export async function getStream(
+	ctx: IExecuteFunctions,
+	url: string,
+	limits: {
+		deadline: number;
+		idleTimeoutMs: number;
+		signal: AbortSignal | undefined;
+		headers?: Record<string, string>;
+	},
+): Promise<{ response: StreamResponse } | { failure: unknown; expired: boolean }> {
+	const { signal } = limits;
+	const expiry = startExpiry(limits.deadline);
 	let failure: unknown;
 	try {
-		return (await ctx.helpers.httpRequest({
+		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
+			...(limits.headers ? { headers: limits.headers } : {}),
 			encoding: 'stream',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: DOWNLOAD_IDLE_TIMEOUT_MS,
+			timeout: limits.idleTimeoutMs,
 			abortSignal: signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal,
 		})) as StreamResponse;
+		return { response };
 	} catch (error) {
 		failure = error;
 	} finally {
 		expiry.cancel();
 	}
-	throw transferFailure(ctx, video, url, failure, { expired: expiry.signal.aborted, signal });
+	return { failure, expired: expiry.signal.aborted };
 }
 
 /** The answer's body into n8n's binary storage, once its status, size and first bytes pass. */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ExecutionStoppedError } from './executionStopped';
-import { REDIRECT_STATUSES, redirectHop, schemeOf, startExpiry } from './download';
+import { REDIRECT_STATUSES, getStream, redirectHop, schemeOf, startExpiry } from './download';
 
 /**
  * Bounded byte-range reads of a file on a host that is not the API (the input video of an
@@ -63,28 +63,15 @@ export function openRangeReader(
 	let location = url;
 
 	const get = async (target: string, range: string): Promise<StreamResponse> => {
-		const expiry = startExpiry(limits.deadline);
-		let failure: unknown;
-		try {
-			requests++;
-			return (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url: target,
-				headers: { Range: range },
-				encoding: 'stream',
-				json: false,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: IDLE_TIMEOUT_MS,
-				abortSignal: signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal,
-			})) as StreamResponse;
-		} catch (error) {
-			failure = error;
-		} finally {
-			expiry.cancel();
-		}
-		throw requestFailure(failure, expiry.signal.aborted);
+		requests++;
+		const answer = await getStream(ctx, target, {
+			deadline: limits.deadline,
+			idleTimeoutMs: IDLE_TIMEOUT_MS,
+			signal,
+			headers: { Range: range },
+		});
+		if ('response' in answer) return answer.response as unknown as StreamResponse;
+		throw requestFailure(answer.failure, answer.expired);
 	};
 
 	/** Why a GET brought no answer: a stop, the deadline, the network. */
