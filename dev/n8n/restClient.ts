@@ -187,7 +187,11 @@ export class N8nRestClient {
 				) as { parse(text: string): any };
 				const data =
 					typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
-				return { status, finished, data };
+				// 1.x can also report an end before the last node's run is stored: wait for it.
+				const last = data?.resultData?.lastNodeExecuted;
+				const stored =
+					data?.resultData && (status === 'waiting' || !last || data.resultData.runData?.[last]);
+				if (stored || Date.now() > deadline) return { status, finished, data };
 			}
 			if (Date.now() > deadline) {
 				throw new Error(`Execution ${executionId} still "${status}" after ${timeoutMs} ms`);

@@ -128,6 +128,33 @@ describe.each(MAJORS)('n8n %s.x: estimate, approve, create', (major) => {
 		expect(emulator.requestsOf('submit')).toHaveLength(0);
 	});
 
+	test('two HappyHorse nodes in one execution: the second is refused by what the first committed, across the Wait', async () => {
+		// After Make videos, a second HappyHorse node makes the same videos again, allowed 20 s.
+		const workflow = example();
+		const make = workflow.nodes.find((node) => node.name === 'Make videos')!;
+		workflow.nodes.push({
+			...make,
+			id: '5c1d9e40-7b2a-4c3d-9e8f-1a2b3c4d0010',
+			name: 'Make them again',
+			position: [1980, -20],
+			parameters: {
+				...make.parameters,
+				prompt: "={{ $('One item per video').item.json.prompt }}",
+				options: { duration: 5, resolution: '720P', maxBilledSecondsPerExecution: 20 },
+			},
+		});
+		workflow.connections['Make videos'] = {
+			main: [[{ node: 'Make them again', type: 'main', index: 0 }]],
+		};
+		const execution = await runAndAnswer(workflow, 'yes');
+		expect(execution.status).toBe('error');
+		// The first node made its three videos (15 s); the second would make 15 s more.
+		expect(emulator.requestsOf('submit')).toHaveLength(3);
+		expect(execution.data.resultData.runData['Make them again'][0].error.message).toBe(
+			"Item 0: This run would pass the execution's limit of billed seconds: it is estimated at 15 s of video (3 tasks), earlier HappyHorse runs of this execution committed 15 s, and Options → Max Billed Seconds per Execution (maxBilledSecondsPerExecution) is 20 s. Nothing of this run was uploaded or submitted",
+		);
+	});
+
 	test('over the limit of billed seconds, the approved run is refused and submits nothing', async () => {
 		const workflow = example();
 		const make = workflow.nodes.find((node) => node.name === 'Make videos')!;

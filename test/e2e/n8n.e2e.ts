@@ -246,8 +246,22 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		const execution = await run(workflow);
 		expect(execution.status).toBe('success');
 		const [taskId] = emulator.createdTaskIds;
+		// The estimate read the sample video's own 4 s from its header; a custom endpoint has no price.
 		expect(outputOf(execution, 'Submit edit').map((item) => item.json)).toEqual([
-			{ taskId, status: 'PENDING' },
+			{
+				taskId,
+				status: 'PENDING',
+				estimate: {
+					billedSeconds: 8,
+					amount: null,
+					currency: null,
+					resolution: '1080P',
+					pricePerSecond: null,
+					priceSource: null,
+					inputSeconds: 4,
+					outputSeconds: 4,
+				},
+			},
 		]);
 		const [collected] = outputOf(execution, 'Collect result');
 		expect(collected.json).toMatchObject({ taskId, status: 'SUCCEEDED' });
