@@ -142,7 +142,8 @@ export class HappyHorseApi implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 4 },
-			description: 'What one second of 480P video costs this account, in the currency below',
+			description:
+				'What one second of 480P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
 			displayOptions: { show: { ownPrices: [true] } },
 		},
 		{
@@ -151,7 +152,8 @@ export class HappyHorseApi implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 4 },
-			description: 'What one second of 720P video costs this account, in the currency below',
+			description:
+				'What one second of 720P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
 			displayOptions: { show: { ownPrices: [true] } },
 		},
 		{
@@ -160,7 +162,8 @@ export class HappyHorseApi implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 4 },
-			description: 'What one second of 1080P video costs this account, in the currency below',
+			description:
+				'What one second of 1080P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
 			displayOptions: { show: { ownPrices: [true] } },
 		},
 		{

@@ -184,6 +184,17 @@ describe('the estimate of each kind, resolution and billing region (Estimate Onl
 			pricePerSecond: 0.5,
 			priceSource: 'credential',
 		});
+		// A resolution left at 0 has no price of its own: the list price of the region applies.
+		const unset = await runNode({
+			credentials: { ...named('dashscopeUs'), ownPrices: true, price720P: 0.1, price1080P: 0 },
+			executionId: newExecutionId(),
+			parameters: textToVideo({ resolution: '1080P', duration: 3, estimateOnly: true }),
+		});
+		expect(unset.items[0].json.estimate).toMatchObject({
+			amount: 0.72,
+			currency: 'USD',
+			pricePerSecond: 0.24,
+		});
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

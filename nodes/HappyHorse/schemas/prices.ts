@@ -143,7 +143,8 @@ export function accountPricesOf(credentials: Record<string, unknown>): AccountPr
 	for (const resolution of PRICED_RESOLUTIONS) {
 		const value = credentials[ACCOUNT_PRICE_FIELDS[resolution]];
 		const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-		if (typeof number === 'number' && Number.isFinite(number) && number >= 0) {
+		// 0 is the field's default: a price left unset, never "free" (a money limit would pass all).
+		if (typeof number === 'number' && Number.isFinite(number) && number > 0) {
 			perSecond[resolution] = number;
 		}
 	}
