@@ -42,7 +42,7 @@ export function editParameters(options: INodeParameters = {}): INodeParameters {
 		operation: 'createEditTask',
 		prompt: 'Replace the background with a beach at sunset',
 		videoSource: 'url',
-		videoUrl: 'https://media.example.com/input.mp4',
+		videoUrl: 'https://media.example.invalid/input.mp4',
 		waitForCompletion: true,
 		downloadVideo: true,
 		options,

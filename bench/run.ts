@@ -9,6 +9,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { runNode } from '../dev/harness/runNode';
 import { INLINE_WITH_UPLOAD_MAX_BYTES } from '../nodes/HappyHorse/pipeline/prepare';
 import { LINK_MODELS, benchInlineImages, breakEvenBytes, onLink } from './inlineImages';
+import { benchEstimates } from './estimates';
 import { benchN8nMemory } from './n8nMemory';
 import { benchThroughput } from './overhead';
 import type { TriggerFigures } from './trigger';
@@ -235,6 +236,7 @@ async function main() {
 	const throughput = await benchThroughput();
 	const inlineImages = await benchInlineImages();
 	const trigger = await benchTrigger();
+	const estimates = await benchEstimates();
 	// Last: it boots a real n8n twice, and its load must not disturb the timings above.
 	const n8nMemory = await benchN8nMemory(() => {});
 	const [longResult, frontierResults, baselineMs, loneResults] = await Promise.all([
@@ -342,6 +344,19 @@ async function main() {
 		met: ratio <= 1.5,
 	});
 
+	figures.push({
+		name: `cost estimate of ${estimates.videos} video edits by URL (moov at the start for half, at the end for the other half): range requests and bytes read per video (most; mean)`,
+		value: `${estimates.maxRequests}; ${estimates.meanRequests.toFixed(1)} requests · ${(estimates.maxBytes / 1024).toFixed(1)} kB; ${(estimates.meanBytes / 1024).toFixed(1)} kB${estimates.allRead ? '' : ' (some lengths not read)'}`,
+		goal: '≤ 2 requests and ≤ 1 MB per video',
+		met: estimates.allRead && estimates.maxRequests <= 2 && estimates.maxBytes <= 1024 * 1024,
+	});
+	const estimateRatio = estimates.estimateMs / estimates.validationMs;
+	figures.push({
+		name: `the same ${estimates.videos} items, Estimate Only / validation-only (their videos as oss:// URLs, not read), median of 5 runs, loopback`,
+		value: `${estimates.estimateMs.toFixed(0)} ms / ${estimates.validationMs.toFixed(0)} ms → ${estimateRatio.toFixed(2)}×`,
+		goal: '≤ 1.5×',
+		met: estimateRatio <= 1.5,
+	});
 	const kilobytes = (bytes: number) => `${Math.round(bytes / 1000)} kB`;
 	for (const { size, upload, inline } of inlineImages) {
 		figures.push({

@@ -137,6 +137,53 @@ export class HappyHorseApi implements ICredentialType {
 			description:
 				'For the HappyHorse Trigger: the token set on the EventBridge HTTP target. When set, a delivery with another token is refused.',
 		},
+		{
+			displayName: 'Use My Own Prices',
+			name: 'ownPrices',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether the node prices this account's videos at the prices below (a discount, a gateway, a custom endpoint) instead of Alibaba's list prices",
+		},
+		{
+			displayName: 'Price per Second at 480P',
+			name: 'price480P',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 4 },
+			description:
+				'What one second of 480P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
+			displayOptions: { show: { ownPrices: [true] } },
+		},
+		{
+			displayName: 'Price per Second at 720P',
+			name: 'price720P',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 4 },
+			description:
+				'What one second of 720P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
+			displayOptions: { show: { ownPrices: [true] } },
+		},
+		{
+			displayName: 'Price per Second at 1080P',
+			name: 'price1080P',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 4 },
+			description:
+				'What one second of 1080P video costs this account, in the currency below. 0: not set, the list price applies (or none).',
+			displayOptions: { show: { ownPrices: [true] } },
+		},
+		{
+			displayName: 'Price Currency',
+			name: 'priceCurrency',
+			type: 'string',
+			default: 'USD',
+			placeholder: 'USD',
+			description: 'The currency of the prices above, e.g. USD or CNY',
+			displayOptions: { show: { ownPrices: [true] } },
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

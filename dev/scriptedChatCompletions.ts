@@ -92,6 +92,23 @@ export function callToolThenAnswer(
 	};
 }
 
+/**
+ * Calls the first tool offered `times` times in a row, one call per answer, each with
+ * `toolArguments` (an agent that keeps asking for videos); then a final text quoting the last
+ * tool result, whatever it was.
+ */
+export function callToolTimesThenAnswer(times: number, toolArguments: Record<string, unknown>) {
+	return (request: ChatCompletionRequest): ScriptedAnswer => {
+		const messages = request.messages ?? [];
+		const results = messages.filter((message) => message.role === 'tool');
+		const tool = request.tools?.[0];
+		if (results.length < times && tool) {
+			return { toolCalls: [{ name: tool.function.name, arguments: toolArguments }] };
+		}
+		return { content: `The tool answered: ${textOf(results[results.length - 1])}` };
+	};
+}
+
 /** n8n hands a tool's output items' JSON to the model as a JSON array (or an `{error}`). */
 function answerFromToolResult(result: string): string {
 	const parsed = parseJson(result);

@@ -132,6 +132,11 @@ test('the API key field is a password field, and the fields are the contract nam
 		'submitsPerSecond',
 		'queriesPerSecond',
 		'eventToken',
+		'ownPrices',
+		'price480P',
+		'price720P',
+		'price1080P',
+		'priceCurrency',
 	]);
 	expect([fields.submitsPerSecond.default, fields.queriesPerSecond.default]).toEqual([5, 20]);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);

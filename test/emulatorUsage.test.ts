@@ -4,7 +4,7 @@ import { HappyHorseEmulator } from '../dev/emulator';
 import { mediaFixture as fixture } from '../dev/paths';
 
 /**
- * What the emulator bills a video edit (`usage`, docs/API.md "Costs"): the seconds of the video
+ * What the emulator bills a video edit (`usage`, docs/API.md "Prices and billing"): the seconds of the video
  * it was given and of the one it gives back, read from the files it holds, not a sample figure.
  */
 

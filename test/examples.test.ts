@@ -105,7 +105,7 @@ describe.each(nodeExamples)('$file', ({ workflow }) => {
 				{
 					json: {
 						prompt: 'Replace the background with a beach at sunset',
-						videoUrl: 'https://media.example.com/in.mp4',
+						videoUrl: 'https://media.example.invalid/in.mp4',
 						imageUrl: 'https://media.example.com/ref.png',
 					},
 					// What the disk examples' file nodes hand on: the edit's video and picture (after
@@ -123,6 +123,12 @@ describe.each(nodeExamples)('$file', ({ workflow }) => {
 			},
 		});
 		expect(error).toBeUndefined();
+		if ((node.parameters.options as INodeParameters | undefined)?.estimateOnly === true) {
+			// The approval example starts with a free estimate: nothing is submitted.
+			expect(items[0].json).toMatchObject({ taskId: null, status: 'ESTIMATE' });
+			expect(emulator.requests).toHaveLength(0);
+			return;
+		}
 		if (node.parameters.operation === 'listTasks') {
 			// The recovery example starts by reading the account's tasks: nothing is submitted.
 			expect(emulator.requestsOf('list')).toHaveLength(1);

@@ -3,7 +3,12 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 import type { Family } from '../dev/emulator';
 import { HappyHorseEmulator } from '../dev/emulator';
 
-export const VIDEO_URL = 'https://media.example.com/input.mp4';
+/**
+ * Under `.invalid`, which never resolves (RFC 2606): the node reads the header of an edit's
+ * input video before it pays (media/videoLength.ts), and this one fails at once, without
+ * anything leaving the machine; the estimate then takes the worst case.
+ */
+export const VIDEO_URL = 'https://media.example.invalid/input.mp4';
 export const IMAGE_URL = 'https://media.example.com/sweater.png';
 
 /** One emulator per test file, started before and stopped after its tests, fresh per test. */
@@ -46,3 +51,18 @@ export function createParameters(overrides: INodeParameters = {}): INodeParamete
 }
 
 export const FAMILIES: Family[] = ['native', 'anyfast'];
+
+/**
+ * The estimate of an edit of VIDEO_URL on the emulator (a custom endpoint, so no price): its
+ * length cannot be read, so the worst case, 15 s in and 15 s out (docs/COSTS.md).
+ */
+export function worstCaseEditEstimate() {
+	return expect.objectContaining({
+		billedSeconds: 30,
+		amount: null,
+		currency: null,
+		inputSeconds: 15,
+		outputSeconds: 15,
+		worstCase: expect.stringContaining('could not be read'),
+	});
+}

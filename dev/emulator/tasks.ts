@@ -107,7 +107,7 @@ function editVideoUrl(body: Record<string, unknown>): string | undefined {
 }
 
 /**
- * What a successful task reports as `usage` (docs/API.md, "Costs"), at the resolution asked for
+ * What a successful task reports as `usage` (docs/API.md, "Prices and billing"), at the resolution asked for
  * (default 1080P). Video edit bills its input and output seconds: the input's own length when the
  * emulator holds the file (an upload, a sample it serves), the output's from the result it serves
  * (else the input's, up to 15 s); a video elsewhere gets the sample answer's figures. The other

@@ -24,6 +24,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** Cancels the execution this long after it started, as the editor's Stop button does. */
 	cancelAfterMs?: number;
+	/** The execution's id; runs given the same id act as nodes of one execution. */
+	executionId?: string;
 }
 
 export interface NodeRunResult {
@@ -73,7 +75,8 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		settings: workflowData.settings,
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData as never);
+	const executionId = options.executionId ?? 'test-execution';
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData as never);
 	let resolveFinished: (run: IRun) => void = () => {};
 	const finished = { promise: new Promise<IRun>((resolve) => (resolveFinished = resolve)) };
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
@@ -81,7 +84,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(options.credentials),
 		hooks,
-		executionId: 'test-execution',
+		executionId,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		formBaseUrl: 'http://127.0.0.1:5678/form',

@@ -10,7 +10,7 @@
 export { ensureN8nInstalled, installCommunityPackage } from './install';
 export type { N8nMajor } from './install';
 export { OWNER } from './owner';
-export { buildAndPack } from './pack';
+export { packPackage } from './pack';
 export { startN8n } from './process';
 export type { RunningN8n } from './runningN8n';
 export { N8nRestClient } from './restClient';

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 
 import { repoRoot } from '../paths';
 
-/** Builds the package and packs it as npm would publish it; returns the tarball's path. */
-export function buildAndPack(): string {
+/**
+ * The package as users get it: built, then packed with `npm pack` into a fresh folder; returns
+ * the tarball's path, for installCommunityPackage.
+ */
+export function packPackage(): string {
 	const repo = repoRoot();
 	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
 	execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore' });

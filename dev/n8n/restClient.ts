@@ -162,6 +162,8 @@ export class N8nRestClient {
 	async waitForExecution(
 		executionId: string,
 		timeoutMs = 120_000,
+		/** Return also once the execution waits (a Wait node), with its data so far. */
+		orWaiting = false,
 	): Promise<{ status: string; finished: boolean; data: any }> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
@@ -175,14 +177,21 @@ export class N8nRestClient {
 			const status = String(execution?.status ?? 'new');
 			const finished = execution?.finished === true;
 			// 1.x can report an execution finished a moment before its data is stored: wait for both.
-			const ended = finished || !['new', 'running', 'waiting'].includes(status);
+			const ended =
+				finished ||
+				!['new', 'running', 'waiting'].includes(status) ||
+				(orWaiting && status === 'waiting');
 			if (execution && ended && execution.data !== undefined && execution.data !== null) {
 				const flatted = createRequire(path.join(n8nPackageDir(this.n8n.install), 'package.json'))(
 					'flatted',
 				) as { parse(text: string): any };
 				const data =
 					typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
-				return { status, finished, data };
+				// 1.x can also report an end before the last node's run is stored: wait for it.
+				const last = data?.resultData?.lastNodeExecuted;
+				const stored =
+					data?.resultData && (status === 'waiting' || !last || data.resultData.runData?.[last]);
+				if (stored || Date.now() > deadline) return { status, finished, data };
 			}
 			if (Date.now() > deadline) {
 				throw new Error(`Execution ${executionId} still "${status}" after ${timeoutMs} ms`);

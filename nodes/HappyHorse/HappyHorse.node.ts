@@ -16,6 +16,7 @@ import * as createTextToVideoTask from './actions/createTextToVideoTask.operatio
 import * as getTask from './actions/getTask.operation';
 import * as listTasks from './actions/listTasks.operation';
 import { modelOptionsFor, optionsProperty, waitProperties } from './actions/common.description';
+import { listPriceRange } from './schemas/prices';
 import { createApiClient } from './transport';
 
 /** Each operation runs over the whole batch of input items and returns one output per item. */
@@ -33,7 +34,13 @@ const operations = {
  * What an agent reads when the node is its tool: what each operation does and what it costs.
  * Tasks are billed per second of video, so an agent should not create them speculatively.
  */
-const BILLING = 'Billed per second of video';
+const BILLING = `Billed per second of video (list prices ${listPriceRange()} per second)`;
+
+/**
+ * The node's description is also the tool's description by default: it states the price and
+ * that a run is refused past the execution's limits (docs/COSTS.md).
+ */
+const DESCRIPTION = `Make and edit videos with Alibaba's HappyHorse models: edit a video, or make one from text, a first frame or reference pictures. ${BILLING}. Options → Estimate Only tells the cost of a call for free; past Options → Max Cost per Execution or Max Billed Seconds per Execution the node makes nothing and answers with an error.`;
 
 export class HappyHorse implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,8 +51,7 @@ export class HappyHorse implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ { createEditTask: "Create Edit Task", createTextToVideoTask: "Create Text-to-Video Task", createImageToVideoTask: "Create Image-to-Video Task", createReferenceToVideoTask: "Create Reference-to-Video Task", getTask: "Get Task", cancelTask: "Cancel Task", listTasks: "List Tasks" }[$parameter["operation"]] }}',
-		description:
-			"Make and edit videos with Alibaba's HappyHorse models: edit a video, or make one from text, a first frame or reference pictures",
+		description: DESCRIPTION,
 		defaults: { name: 'HappyHorse' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -16,6 +16,7 @@ import {
 import {
 	ScriptedChatCompletionsServer,
 	callToolThenAnswer,
+	callToolTimesThenAnswer,
 } from '../../dev/scriptedChatCompletions';
 
 /**
@@ -45,6 +46,8 @@ interface ToolRun {
 		let n8n: RunningN8n;
 		let client: N8nRestClient;
 		let happyHorseCredential: { id: string; name: string };
+		/** The same emulator, priced by the credential: 0.14 USD per second at 720P. */
+		let pricedCredential: { id: string; name: string };
 		let openAiCredential: { id: string; name: string };
 
 		beforeAll(async () => {
@@ -67,6 +70,17 @@ interface ToolRun {
 				apiFormat: 'native',
 			});
 			happyHorseCredential = { id, name: happyHorseName };
+			const pricedName = 'HappyHorse emulator, priced';
+			const priced = await client.createCredential(pricedName, 'happyHorseApi', {
+				apiKey: emulator.apiKey,
+				endpoint: 'custom',
+				baseUrl: emulator.nativeBaseUrl,
+				apiFormat: 'native',
+				ownPrices: true,
+				price720P: 0.14,
+				priceCurrency: 'USD',
+			});
+			pricedCredential = { id: priced.id, name: pricedName };
 			const openAiName = 'Scripted chat model';
 			const openAi = await client.createCredential(openAiName, 'openAiApi', {
 				apiKey: chatModel.apiKey,
@@ -199,6 +213,44 @@ interface ToolRun {
 			expect(toolMessage).not.toContain(
 				emulator.resultBytes(taskId).toString('base64').slice(0, 40),
 			);
+		});
+
+		test('an agent that calls the tool three times where Max Cost per Execution allows two: the third submits nothing and the model gets the error', async () => {
+			chatModel.script = callToolTimesThenAnswer(3, { prompt: AGENT_PROMPT });
+			const workflow = example();
+			const toolNode = workflow.nodes.find((node) => node.name === 'Make video')!;
+			toolNode.credentials = { happyHorseApi: pricedCredential };
+			// Each call is 5 s at 720P: 0.70 USD. Two fit in 1.5 USD, a third would make 2.10.
+			toolNode.parameters.options = {
+				...(toolNode.parameters.options as object),
+				maxCostPerExecution: 1.5,
+			};
+			const execution = await run(workflow);
+			expect(execution.status).toBe('success');
+
+			expect(emulator.requestsOf('submit')).toHaveLength(2);
+			const completions = chatModel.completions;
+			expect(completions).toHaveLength(4);
+			const toolResults = completions[3].messages.filter((message) => message.role === 'tool');
+			expect(toolResults).toHaveLength(3);
+			const [first, second] = toolResults.map(
+				(message) => JSON.parse(String(message.content)) as Array<Record<string, any>>,
+			);
+			for (const [index, result] of [first, second].entries()) {
+				expect(result).toEqual([
+					expect.objectContaining({
+						taskId: emulator.createdTaskIds[index],
+						status: 'SUCCEEDED',
+						estimate: expect.objectContaining({ billedSeconds: 5, amount: 0.7, currency: 'USD' }),
+						cost: { billedSeconds: 5, amount: 0.7, currency: 'USD' },
+					}),
+				]);
+			}
+			const refusal =
+				"Item 0: This run would pass the execution's spending limit: it is estimated at 0.7 USD (5 s of video, 1 task), earlier HappyHorse runs of this execution committed 1.4 USD, and Options → Max Cost per Execution (maxCostPerExecution) is 1.5 USD. Nothing of this run was uploaded or submitted";
+			expect(JSON.parse(String(toolResults[2].content))).toEqual([{ error: refusal }]);
+			const [answer] = execution.data.resultData.runData['AI Agent'][0].data.main[0];
+			expect(answer.json.output).toBe(`The tool answered: ${String(toolResults[2].content)}`);
 		});
 
 		test('a task that fails reaches the model as the tool error, with the task named, and the agent answers', async () => {

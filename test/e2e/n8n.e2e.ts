@@ -172,6 +172,8 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 			'create-now-collect-later.json',
 			'edit-video-from-disk.json',
 			'edit-video-from-url-to-disk.json',
+			// Run by costs.e2e.ts: it waits for a person's approval.
+			'estimate-then-approve.json',
 			'image-to-video-from-disk.json',
 			'long-batch-wait-then-collect.json',
 			'recover-tasks-after-crash.json',
@@ -248,8 +250,22 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		const execution = await run(workflow);
 		expect(execution.status).toBe('success');
 		const [taskId] = emulator.createdTaskIds;
+		// The estimate read the sample video's own 4 s from its header; a custom endpoint has no price.
 		expect(outputOf(execution, 'Submit edit').map((item) => item.json)).toEqual([
-			{ taskId, status: 'PENDING' },
+			{
+				taskId,
+				status: 'PENDING',
+				estimate: {
+					billedSeconds: 8,
+					amount: null,
+					currency: null,
+					resolution: '1080P',
+					pricePerSecond: null,
+					priceSource: null,
+					inputSeconds: 4,
+					outputSeconds: 4,
+				},
+			},
 		]);
 		const [collected] = outputOf(execution, 'Collect result');
 		expect(collected.json).toMatchObject({ taskId, status: 'SUCCEEDED' });

@@ -15,7 +15,7 @@ import { EventBridgeSigner, HappyHorseEmulator, taskFinishedEvent } from '../../
 import type { N8nMajor, QueueCluster, RunningN8n } from '../../dev/n8n';
 import {
 	N8nRestClient,
-	buildAndPack,
+	packPackage,
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
@@ -46,7 +46,7 @@ const signer = new EventBridgeSigner();
 let certificateHost: EventBridgeCertificateHost;
 
 beforeAll(async () => {
-	tarball = buildAndPack();
+	tarball = packPackage();
 	certificateHost = await startEventBridgeCertificateHost(signer.publicKeyPem);
 }, 5 * 60_000);
 

@@ -5,6 +5,7 @@ import {
 	createParameters,
 	credentialsFor,
 	useEmulator,
+	worstCaseEditEstimate,
 } from '../fixtures';
 import { runNode } from '../../dev/harness/runNode';
 
@@ -65,6 +66,7 @@ describe.each(FAMILIES)('Create Edit Task on the %s family', (family) => {
 					taskId: emulator.createdTaskIds[0],
 					status: 'PENDING',
 					...(family === 'native' ? { requestId: expect.any(String) } : {}),
+					estimate: worstCaseEditEstimate(),
 				},
 				pairedItem: { item: 0 },
 			},

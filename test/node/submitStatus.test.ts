@@ -1,5 +1,5 @@
 import { runNode } from '../../dev/harness/runNode';
-import { createParameters, credentialsFor, useEmulator } from '../fixtures';
+import { createParameters, credentialsFor, useEmulator, worstCaseEditEstimate } from '../fixtures';
 
 /** A submit whose answer already reports a final status (a gateway that ran the task at once). */
 const emulator = useEmulator();
@@ -19,8 +19,20 @@ test.each([
 	expect(error).toBeUndefined();
 	const [first, second] = emulator.createdTaskIds;
 	expect(items.map((item) => item.json)).toEqual([
-		{ taskId: first, status, error: message(first), requestId: expect.any(String) },
-		{ taskId: second, status, error: message(second), requestId: expect.any(String) },
+		{
+			taskId: first,
+			status,
+			error: message(first),
+			requestId: expect.any(String),
+			estimate: worstCaseEditEstimate(),
+		},
+		{
+			taskId: second,
+			status,
+			error: message(second),
+			requestId: expect.any(String),
+			estimate: worstCaseEditEstimate(),
+		},
 	]);
 	expect(emulator.requestsOf('query')).toHaveLength(0);
 	expect(emulator.requestsOf('download')).toHaveLength(0);
@@ -54,6 +66,8 @@ test.each(['FAILED', 'SUCCEEDED'])(
 			taskId: emulator.createdTaskIds[0],
 			status,
 			requestId: expect.any(String),
+			estimate: worstCaseEditEstimate(),
+			// A SUCCEEDED answer at submit carries no usage: no cost yet.
 		});
 		expect(emulator.requestsOf('query')).toHaveLength(0);
 	},

@@ -1,5 +1,11 @@
 import { ftypBox } from '../../dev/emulator';
-import { FAMILIES, createParameters, credentialsFor, useEmulator } from '../fixtures';
+import {
+	FAMILIES,
+	createParameters,
+	credentialsFor,
+	useEmulator,
+	worstCaseEditEstimate,
+} from '../fixtures';
 import { runNode } from '../../dev/harness/runNode';
 
 const emulator = useEmulator();
@@ -34,6 +40,9 @@ describe.each(FAMILIES)('waiting on the %s family', (family) => {
 			submittedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 			startedAt: expect.stringMatching(/Z$/),
 			finishedAt: expect.stringMatching(/Z$/),
+			// The emulator's sample usage on both families; the custom endpoint has no price.
+			cost: { billedSeconds: 13.24, amount: null, currency: null },
+			estimate: worstCaseEditEstimate(),
 		});
 		expect(Object.keys(item.binary ?? {})).toEqual(['edited']);
 		const binary = item.binary!.edited;

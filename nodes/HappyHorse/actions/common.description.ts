@@ -309,6 +309,35 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: shownFor('duration'),
 		},
 		{
+			displayName: 'Estimate Only',
+			name: 'estimateOnly',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to only check each item and estimate what it would cost, with the request that would be sent. Nothing is uploaded or submitted, and nothing is billed.',
+			displayOptions: createOnly,
+		},
+		{
+			displayName: 'Max Billed Seconds per Execution',
+			name: 'maxBilledSecondsPerExecution',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 0 },
+			description:
+				'The most seconds of video this node may order in one execution, counting every earlier HappyHorse run of the same execution (loops, an agent calling the tool again). Over it, nothing of the run is uploaded or submitted. Works on every endpoint, priced or not.',
+			displayOptions: createOnly,
+		},
+		{
+			displayName: 'Max Cost per Execution',
+			name: 'maxCostPerExecution',
+			type: 'number',
+			default: 10,
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description:
+				"The most this node may spend in one execution, in the estimate's currency (CNY in Beijing, else USD, or the credential's own), counting every earlier HappyHorse run of the same execution. Over it, nothing of the run is uploaded or submitted. Where the price is unknown, setting it is an error.",
+			displayOptions: createOnly,
+		},
+		{
 			displayName: 'Max Video Size (MB)',
 			name: 'maxVideoSizeMb',
 			type: 'number',

@@ -207,6 +207,20 @@ function parseMoov(b: Uint8Array, complete: boolean): Omit<VideoFacts, 'containe
 	return facts;
 }
 
+/**
+ * The facts a moov box tells, from bytes that start at its header (its end may be cut off: the
+ * boxes held are read): for a file read in parts, whose moov was found by walking its boxes.
+ */
+export function probeMoovBox(
+	bytes: Uint8Array,
+): Omit<VideoFacts, 'container' | 'moovAtEnd'> | undefined {
+	try {
+		return stripUndefined(parseMoov(bytes, false));
+	} catch {
+		return undefined;
+	}
+}
+
 function videoFacts(
 	container: 'mp4' | 'mov',
 	moovBytes: Uint8Array | undefined,

@@ -1,8 +1,9 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { DEFAULT_MAX_VIDEO_SIZE_MB, MIB } from '../schemas/limits';
+import type { Pricing } from '../schemas/prices';
 import type { TaskSnapshot } from '../schemas/task';
 import { taskIdProblem } from '../schemas/taskId';
 import { typeNoun } from '../schemas/taskRequest';
@@ -73,6 +74,12 @@ export interface ItemState {
 	stoppedDuringSubmit?: boolean;
 	/** Set once the item has failed; later stages skip it. */
 	error?: Error;
+	/** What its task is expected to cost, made before anything is sent (pipeline/estimate.ts). */
+	estimate?: IDataObject;
+	/** How its seconds are priced, for the cost of what the API billed (pipeline/estimate.ts). */
+	pricing?: Pricing;
+	/** Options → Estimate Only: the body that would have been sent. Nothing was. */
+	estimatedRequest?: object;
 }
 
 const settingsSchema = z.object({

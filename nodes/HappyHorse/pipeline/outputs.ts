@@ -1,22 +1,39 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { billedUsage } from '../schemas/answerFields';
+import { costOf } from '../schemas/prices';
 import { appendToDescription } from '../transport/request';
 import type { ItemState } from './itemState';
 
 /** The output fields of a task, in the order a user reads them; absent values are left out. */
 function taskJson(state: ItemState): IDataObject {
+	if (state.estimatedRequest && !state.error) {
+		return {
+			taskId: null,
+			status: 'ESTIMATE',
+			estimate: state.estimate,
+			request: state.estimatedRequest,
+		};
+	}
 	const snapshot = state.snapshot;
+	const succeeded = snapshot?.status === 'SUCCEEDED';
 	const json: IDataObject = {
 		taskId: snapshot?.taskId ?? state.taskId ?? null,
 		status: snapshot?.status ?? (state.taskId ? 'PENDING' : null),
-		videoUrl: snapshot?.status === 'SUCCEEDED' ? snapshot.videoUrl : undefined,
+		videoUrl: succeeded ? snapshot.videoUrl : undefined,
 		usage: snapshot?.usage,
+		// What the API billed, at the item's price (docs/COSTS.md, "What each video cost").
+		cost:
+			succeeded && snapshot.usage && state.pricing
+				? costOf(billedUsage(snapshot.usage), state.pricing)
+				: undefined,
 		errorCode: snapshot?.errorCode,
 		errorMessage: snapshot?.errorMessage,
 		requestId: snapshot?.requestId ?? state.requestId,
 		submittedAt: snapshot?.submittedAt,
 		startedAt: snapshot?.startedAt,
 		finishedAt: snapshot?.finishedAt,
+		estimate: state.estimate,
 	};
 	for (const key of Object.keys(json)) if (json[key] === undefined) delete json[key];
 	return json;

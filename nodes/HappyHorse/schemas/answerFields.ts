@@ -121,3 +121,26 @@ export const lenientText = z
 	.nullish()
 	.catch(undefined)
 	.transform((value) => (value === null || value === undefined ? undefined : String(value)));
+
+/**
+ * What a task's `usage` (as usageSchema keeps it) says was billed: `duration`, the seconds of
+ * video in and out, and `SR`, the resolution's short side (720 → 720P). Numbers given as text
+ * are read as numbers; anything else is left out.
+ */
+export function billedUsage(usage: Record<string, unknown> | undefined): {
+	seconds?: number;
+	resolution?: string;
+} {
+	const figure = (value: unknown) => {
+		const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		return typeof number === 'number' && Number.isFinite(number) && number >= 0
+			? number
+			: undefined;
+	};
+	const seconds = figure(usage?.duration);
+	const shortSide = figure(usage?.SR);
+	return {
+		...(seconds === undefined ? {} : { seconds }),
+		...(shortSide === undefined ? {} : { resolution: `${shortSide}P` }),
+	};
+}

@@ -55,6 +55,10 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 	/** The gateway has no temporary upload: media are public URLs only. */
 	readonly uploads = undefined;
 
+	submitBody(request: TaskRequest): object {
+		return anyfastBody(request);
+	}
+
 	async submitTask(
 		request: TaskRequest,
 		itemIndex: number,
@@ -68,7 +72,7 @@ export class AnyfastApi extends ApiClientBase implements HappyHorseApi {
 				request: {
 					method: 'POST',
 					url: `${this.baseUrl}/v1/video/generations`,
-					body: anyfastBody(request),
+					body: this.submitBody(request),
 				},
 				read: (response) => {
 					this.throwIfError(response, `Creating the ${taskNoun(request.model)}`, itemIndex);

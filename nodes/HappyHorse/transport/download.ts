@@ -18,7 +18,7 @@ const DOWNLOAD_IDLE_TIMEOUT_MS = 120_000;
 const DOWNLOAD_RETRY_BUDGET_MS = 120_000;
 /** Redirects followed for one download; more is a misconfigured or hostile host. */
 const MAX_REDIRECTS = 10;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** A finished task's result: the presigned URL on the video host, and the item's limits. */
 export interface VideoToDownload {
@@ -37,7 +37,7 @@ export interface VideoToDownload {
 }
 
 type ByteStream = Awaited<ReturnType<NodeContext['helpers']['getBinaryStream']>>;
-interface StreamResponse {
+export interface StreamResponse {
 	statusCode: number;
 	body: ByteStream;
 	headers?: Record<string, unknown>;
@@ -101,25 +101,39 @@ async function fetchVideo(
 			return await storeVideo(ctx, video, url, response, deadline, signal);
 		}
 		response.body.destroy();
-		const next = resolveRedirect(location, url);
-		const scheme = next ? schemeOf(next) : undefined;
-		let problem: string | undefined;
-		if (!next || (scheme !== 'http:' && scheme !== 'https:')) {
-			problem = `to ${scheme ? `a ${scheme} URL` : 'an address that is not a URL'}, which is not followed`;
-		} else if (visited.has(next)) {
-			problem = `in a loop (back to ${shortened(next)})`;
-		} else if (visited.size > MAX_REDIRECTS) {
-			problem = `more than ${MAX_REDIRECTS} times`;
-		}
-		if (problem) {
+		const hop = redirectHop(location, url, visited);
+		if ('problem' in hop) {
 			throw downloadError(
 				ctx,
 				video,
-				`The video host redirected the download of task ${taskId} ${problem}`,
+				`The video host redirected the download of task ${taskId} ${hop.problem}`,
 			);
 		}
-		url = next as string;
+		url = hop.next;
 	}
+}
+
+/**
+ * Where a redirect leads, checked: only to http(s), never back to an address already visited,
+ * at most MAX_REDIRECTS hops. `problem` completes "The host redirected … ". Every GET of a
+ * host that is not the API (the result download, the probe of an input video) follows its
+ * redirects through here.
+ */
+export function redirectHop(
+	location: string,
+	url: string,
+	visited: ReadonlySet<string>,
+): { next: string } | { problem: string } {
+	const next = resolveRedirect(location, url);
+	const scheme = next ? schemeOf(next) : undefined;
+	if (!next || (scheme !== 'http:' && scheme !== 'https:')) {
+		return {
+			problem: `to ${scheme ? `a ${scheme} URL` : 'an address that is not a URL'}, which is not followed`,
+		};
+	}
+	if (visited.has(next)) return { problem: `in a loop (back to ${shortened(next)})` };
+	if (visited.size > MAX_REDIRECTS) return { problem: `more than ${MAX_REDIRECTS} times` };
+	return { next };
 }
 
 /** One GET, bounded by the download's deadline and the execution's stop. */
@@ -130,26 +144,54 @@ async function getOnce(
 	deadline: number,
 	signal: AbortSignal | undefined,
 ): Promise<StreamResponse> {
-	const expiry = startExpiry(deadline);
+	const answer = await getStream(ctx, url, {
+		deadline,
+		signal,
+		idleTimeoutMs: DOWNLOAD_IDLE_TIMEOUT_MS,
+	});
+	if ('response' in answer) return answer.response;
+	throw transferFailure(ctx, video, url, answer.failure, { expired: answer.expired, signal });
+}
+
+/**
+ * One GET of a host that is not the API, as every such read goes: without the credential (the
+ * key never goes there), redirects not followed (the caller checks each with redirectHop), the
+ * body as a stream, given up at `deadline` or at the execution's stop. The answer, or why there
+ * was none.
+ */
+export async function getStream(
+	ctx: NodeContext,
+	url: string,
+	limits: {
+		deadline: number;
+		idleTimeoutMs: number;
+		signal: AbortSignal | undefined;
+		headers?: Record<string, string>;
+	},
+): Promise<{ response: StreamResponse } | { failure: unknown; expired: boolean }> {
+	const { signal } = limits;
+	const expiry = startExpiry(limits.deadline);
 	let failure: unknown;
 	try {
-		return (await ctx.helpers.httpRequest({
+		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
+			...(limits.headers ? { headers: limits.headers } : {}),
 			encoding: 'stream',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: DOWNLOAD_IDLE_TIMEOUT_MS,
+			timeout: limits.idleTimeoutMs,
 			abortSignal: signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal,
 		})) as StreamResponse;
+		return { response };
 	} catch (error) {
 		failure = error;
 	} finally {
 		expiry.cancel();
 	}
-	throw transferFailure(ctx, video, url, failure, { expired: expiry.signal.aborted, signal });
+	return { failure, expired: expiry.signal.aborted };
 }
 
 /** The answer's body into n8n's binary storage, once its status, size and first bytes pass. */
@@ -304,7 +346,7 @@ function downloadStatusError(
  * Fires `signal` (and `onExpired`) at the deadline, unless canceled first. The timer is n8n's
  * sleep, canceled through its own signal, so nothing is left running after the download.
  */
-function startExpiry(deadline: number, onExpired?: () => void) {
+export function startExpiry(deadline: number, onExpired?: () => void) {
 	const expired = new AbortController();
 	const done = new AbortController();
 	pause(deadline - Date.now(), done.signal).then(
@@ -317,7 +359,7 @@ function startExpiry(deadline: number, onExpired?: () => void) {
 	return { signal: expired.signal, cancel: () => done.abort() };
 }
 
-function schemeOf(url: string): string | undefined {
+export function schemeOf(url: string): string | undefined {
 	try {
 		return new URL(url).protocol;
 	} catch {

@@ -96,6 +96,10 @@ export class NativeApi extends ApiClientBase implements HappyHorseApi {
 		return `${OSS_PREFIX}${key}`;
 	}
 
+	submitBody(request: TaskRequest): object {
+		return request;
+	}
+
 	async submitTask(
 		request: TaskRequest,
 		itemIndex: number,

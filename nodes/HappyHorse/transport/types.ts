@@ -39,6 +39,8 @@ export interface HappyHorseApi {
 	 */
 	readonly uploads: FileUploads | undefined;
 	submitTask(request: TaskRequest, itemIndex: number, deadline?: number): Promise<SubmittedTask>;
+	/** The body submitTask sends for `request`, as Estimate Only shows it. */
+	submitBody(request: TaskRequest): object;
 	/** This process's budget of looks for waiting tasks on this account (waitBudget.ts). */
 	readonly waitBudget: WaitBudget;
 	/**
