@@ -8,7 +8,7 @@ import { median, withEmulator } from './polling';
  * through DashScope's temporary upload (getPolicy + a multipart POST to the OSS host, then the
  * submit with its oss:// URL). Measured on loopback against the emulator, which serves both
  * paths; loopback hides the network, so the figures are also put through a stated model of a
- * real link (README, "Files in and out"; the decision is pipeline/prepare.ts's
+ * real link (docs/OPERATIONS.md, "Files in and out"; the decision is pipeline/prepare.ts's
  * INLINE_WITH_UPLOAD_MAX_BYTES).
  */
 

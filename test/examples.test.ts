@@ -73,7 +73,7 @@ test('the agent example gives its model a HappyHorse tool that fills in only the
 	expect(tools).toHaveLength(1);
 	for (const tool of tools) {
 		expect(Object.values(tool.parameters).map(fromAiKey).filter(Boolean)).toEqual(['prompt']);
-		// The model sees only the tool's JSON (README, "As an AI Agent tool").
+		// The model sees only the tool's JSON (docs/AGENTS.md).
 		expect(tool.parameters.downloadVideo).toBe(false);
 	}
 });

@@ -10,9 +10,9 @@ import { KNOWN_ENDPOINTS } from '../nodes/HappyHorse/transport/endpoints';
 import { createParameters, credentialsFor, useEmulator } from './fixtures';
 
 /**
- * The README's Troubleshooting section quotes each error word for word. Every entry is made
+ * docs/TROUBLESHOOTING.md quotes each error word for word. Every entry is made
  * here by really running the node against the emulator, and its message must equal the quote:
- * a change to the node's wording or to the README fails this test. `<taskId>` in a quote stands
+ * a change to the node's wording or to that page fails this test. `<taskId>` in a quote stands
  * for the id of the task the run created (or asked for).
  */
 
@@ -26,13 +26,12 @@ interface Entry {
 	message: string;
 }
 
-/** `- **Title**: `message`` lines of the README's "## Troubleshooting" section. */
-function readmeEntries(): Entry[] {
-	const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-	const start = readme.indexOf('\n## Troubleshooting\n');
-	if (start < 0) throw new Error('README.md has no "## Troubleshooting" section');
-	const end = readme.indexOf('\n## ', start + 1);
-	const section = readme.slice(start, end < 0 ? undefined : end);
+/** `- **Title**: `message`` lines of docs/TROUBLESHOOTING.md. */
+function documentedEntries(): Entry[] {
+	const section = readFileSync(join(repoRoot(), 'docs', 'TROUBLESHOOTING.md'), 'utf8');
+	if (!section.startsWith('# Troubleshooting\n')) {
+		throw new Error('docs/TROUBLESHOOTING.md does not start with "# Troubleshooting"');
+	}
 	return [...section.matchAll(/^- \*\*(.+?)\*\*: `([^`]+)`/gm)].map(([, title, message]) => ({
 		title,
 		message,
@@ -52,7 +51,7 @@ async function fixtureItem(
 	return [{ json: {}, binary: { data: await binaryOf({ bytes, fileName, mimeType }, 'default') } }];
 }
 
-/** Each README entry's scenario: a run that ends with that error. */
+/** Each entry's scenario: a run that ends with that error. */
 const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 	'The key is refused': () =>
 		runNode({
@@ -161,14 +160,14 @@ const scenarios: Record<string, () => Promise<NodeRunResult>> = {
 		}),
 };
 
-const entries = readmeEntries();
+const entries = documentedEntries();
 
-test('the README lists exactly the scenarios made here', () => {
+test('docs/TROUBLESHOOTING.md lists exactly the scenarios made here', () => {
 	expect(entries.map((entry) => entry.title)).toEqual(Object.keys(scenarios));
 });
 
 describe.each(entries)('$title', ({ title, message }) => {
-	test('the node prints the message the README quotes', async () => {
+	test('the node prints the message docs/TROUBLESHOOTING.md quotes', async () => {
 		const scenario = scenarios[title];
 		expect(scenario).toBeDefined();
 		const { error } = await scenario();

@@ -64,7 +64,7 @@ test('the error of the node states the bound and keeps the task id', async () =>
 	);
 }, 25_000);
 
-test('the parameter and the README state the same bound', () => {
+test('the parameter and docs/OPERATIONS.md state the same bound', () => {
 	const waitForCompletion = new HappyHorse().description.properties.find(
 		(property) =>
 			property.name === 'waitForCompletion' &&
@@ -73,7 +73,10 @@ test('the parameter and the README state the same bound', () => {
 	expect(waitForCompletion?.description).toContain(
 		`after at most ${BOUND_SECONDS} s of retries when the API fails`,
 	);
-	const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-	const getTask = readme.slice(readme.indexOf('### Get Task'), readme.indexOf('### Cancel Task'));
+	const operations = readFileSync(join(__dirname, '../../docs/OPERATIONS.md'), 'utf8');
+	const getTask = operations.slice(
+		operations.indexOf('## Get Task'),
+		operations.indexOf('## Cancel Task'),
+	);
 	expect(getTask).toContain(`it retries for at most ${BOUND_SECONDS} s`);
 });

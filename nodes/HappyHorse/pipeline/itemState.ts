@@ -10,7 +10,7 @@ import { typeNoun } from '../schemas/taskRequest';
 import type { NodeContext } from '../transport/context';
 import type { RunKind } from './runTimeMemory';
 
-/** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, README. */
+/** With the poll schedule's spread and learning (pollSchedule.ts): bench/polling.ts, docs/BENCHMARKS.md. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_BINARY_PROPERTY = 'data';
@@ -21,7 +21,7 @@ export const DEFAULT_BINARY_PROPERTY = 'data';
  * clears in seconds is still ridden out (a 429 of the account's one-second window, a dropped
  * connection, a 5xx blip: 4 to 5 attempts on transport/retry.ts's backoff of 1, 2, 4, 8 s);
  * anything longer is reported, so the workflow decides, instead of the call hanging for over a
- * minute on the eight attempts a read may take. README, "Get Task".
+ * minute on the eight attempts a read may take. docs/OPERATIONS.md, "Get Task".
  */
 export const GET_TASK_RETRY_SECONDS = 15;
 

@@ -70,7 +70,7 @@ const UPLOAD_PLACEHOLDER = 'oss://pending-upload';
  * Pictures up to this size go inline as data: URIs where the kind and the family take them
  * (TaskKindSpec.inlineMedia), even on DashScope endpoints that have the temporary upload; larger
  * ones are uploaded. On an endpoint without an upload (the infiflow proxy) every such picture
- * goes inline, up to its limit. Measured by bench/inlineImages.ts (README, "Files in and out"):
+ * goes inline, up to its limit. Measured by bench/inlineImages.ts (docs/OPERATIONS.md, "Files in and out"):
  * the upload costs about 4 round trips more (getPolicy, then a new connection to the OSS host),
  * inline a third more bytes, so inline is faster below 12 × RTT × bandwidth: 450 kB on the
  * slowest link modelled (150 ms, 2 Mbit/s), 2.25 MB at 10 Mbit/s. 256 KiB stays below every

@@ -29,7 +29,7 @@ export async function createApiClient(ctx: NodeContext): Promise<HappyHorseApi> 
 	}
 	const { baseUrl, family, uploads } = resolveEndpoint(credentials);
 	// Shared by every execution of this process that uses the same key and endpoint (see
-	// README, "Many items, rate limits and retries"): across processes the limits still add up.
+	// docs/OPERATIONS.md, "Many items, rate limits and retries"): across processes the limits still add up.
 	const account = { apiKey: String(credentials.apiKey ?? ''), baseUrl };
 	const queriesPerSecond = positiveOr(credentials.queriesPerSecond, 20);
 	const limiters: ApiLimiters = {

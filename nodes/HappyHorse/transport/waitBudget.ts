@@ -5,7 +5,7 @@ import { accountHash, sharedLimiter } from './rateLimiter';
  * The share of the credential's *Status Queries per Second* that the waits of one n8n process
  * spend (docs/WAITING.md, "The budget"). Half: the other half stays free for what must not wait
  * behind a hundred looks, Get Task, List Tasks and the cancels of a stop, in this process; other
- * processes on the account have their own credential rate (README, "Many items, rate limits
+ * processes on the account have their own credential rate (docs/OPERATIONS.md, "Many items, rate limits
  * and retries"). bench/run.ts prints the frontier of this fraction against the lag.
  */
 export const WAIT_BUDGET_FRACTION = 0.5;
