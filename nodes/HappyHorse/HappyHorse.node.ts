@@ -15,7 +15,8 @@ import * as createReferenceToVideoTask from './actions/createReferenceToVideoTas
 import * as createTextToVideoTask from './actions/createTextToVideoTask.operation';
 import * as getTask from './actions/getTask.operation';
 import * as listTasks from './actions/listTasks.operation';
-import { modelOptionsFor, optionsProperty, waitProperties } from './actions/common.description';
+import { waitProperties } from './actions/common.description';
+import { modelOptionsFor, optionsProperty } from './actions/options.description';
 import { listPriceRange } from './schemas/prices';
 import { createApiClient } from './transport';
 

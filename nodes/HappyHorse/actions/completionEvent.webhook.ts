@@ -17,7 +17,7 @@ import { DEFAULT_BINARY_PROPERTY, DEFAULT_TIMEOUT_SECONDS } from '../pipeline/it
 import { createApiClient } from '../transport';
 import { certificateLoader, tokenProblem, verifyDelivery } from '../transport/eventBridgeSignature';
 import { CREDENTIAL_TYPE } from '../transport/request';
-import { optionsProperty } from './common.description';
+import { optionsProperty } from './options.description';
 
 /** The options the trigger shares with the node's Options, shown when it downloads. */
 const DOWNLOAD_OPTIONS = ['binaryPropertyName', 'maxVideoSizeMb'];
