@@ -95,6 +95,8 @@ test('a task that ends starts one execution: the API’s answer, model, event an
 		status: 'SUCCEEDED',
 		videoUrl: expect.stringContaining(`/results/${taskId}.mp4?`),
 		usage: { duration: 5, output_video_duration: 5, video_count: 1, SR: 1080 },
+		// A custom endpoint has no list price: the seconds without an amount (docs/COSTS.md).
+		cost: { billedSeconds: 5, amount: null, currency: null },
 		requestId: expect.any(String),
 		submittedAt: expect.any(String),
 		startedAt: expect.any(String),
@@ -264,6 +266,22 @@ test('bodies: too large 413, not JSON 415, JSON that does not parse 422, not an 
 	await trigger.settled();
 	expect(trigger.executions()).toEqual([]);
 	expect(emulator.requestsOf('query')).toEqual([]);
+});
+
+test("the task's cost at the account's own price of the resolution the API billed", async () => {
+	const trigger = await startTrigger(
+		{ downloadVideo: false },
+		{ ownPrices: true, price720P: 0.1, price1080P: 0.25, priceCurrency: 'EUR' },
+	);
+	const { taskId, event } = await finishedTask();
+	expect((await emulator.events.push(event)).status).toBe(200);
+	await trigger.settled();
+	const [item] = trigger.executions()[0].items ?? [];
+	expect(item.json).toMatchObject({
+		taskId,
+		usage: { duration: 5, SR: 1080 },
+		cost: { billedSeconds: 5, amount: 1.25, currency: 'EUR' },
+	});
 });
 
 test('a download that fails still starts the execution, with the error and the taskId', async () => {

@@ -246,8 +246,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			return answerOnly(this, { status: 200, body: { ignored: `status ${status} not chosen` } });
 		}
 		send(this, { status: 200, body: { accepted: event.taskId } });
-		const item = await finishedTaskItem(this, state, {
-			model: event.model,
+		const item = await finishedTaskItem(this, state, event.model, {
 			event: { id: event.id, time: event.time ?? null, region: event.region ?? null },
 		});
 		return { noWebhookResponse: true, workflowData: [[item]] };

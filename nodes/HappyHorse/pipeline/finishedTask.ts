@@ -1,7 +1,9 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { accountPricesOf, billingRegionOf } from '../schemas/prices';
 import type { NodeContext } from '../transport/context';
 import type { HappyHorseApi } from '../transport';
+import { CREDENTIAL_TYPE } from '../transport/request';
 import { downloadResults } from './download';
 import type { ItemSettings, ItemState } from './itemState';
 import { toOutputItems } from './outputs';
@@ -47,16 +49,26 @@ export async function queryFinishedTask(
 
 /**
  * Downloads a succeeded task's video with the node's download stage (size cap, content check, no
- * key sent to the video host), and makes the output item Get Task would, plus `extra` fields.
- * A failed download stays on the item as `error`, with its taskId: nothing is lost.
+ * key sent to the video host), and makes the output item Get Task would, plus `extra` fields and
+ * the `cost` a create item carries: the event names the model, which Get Task's answer does not
+ * (docs/COSTS.md). A failed download stays on the item as `error`, with its taskId: nothing is
+ * lost.
  */
 export async function finishedTaskItem(
 	ctx: NodeContext,
 	state: ItemState,
+	model: string,
 	extra: IDataObject,
 ): Promise<INodeExecutionData> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	state.pricing = {
+		region: billingRegionOf(credentials),
+		account: accountPricesOf(credentials),
+		model,
+		resolution: undefined,
+	};
 	await downloadResults(ctx, [state], false);
 	const [item] = toOutputItems([state]);
-	item.json = { ...item.json, ...extra };
+	item.json = { ...item.json, model, ...extra };
 	return item;
 }
