@@ -1,9 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { N8nRestClient, ensureN8nInstalled, installCommunityPackage, startN8n } from '../dev/n8n';
+import {
+	N8nRestClient,
+	ensureN8nInstalled,
+	installCommunityPackage,
+	startN8n,
+	packPackage,
+} from '../dev/n8n';
 import { FILE_BYTES, hundredMegabyteVideo, startEmulatorProcess } from './hundredMegabytes';
 import { peakGrowthDuring } from './peakGrowth';
 
@@ -17,8 +22,6 @@ import { peakGrowthDuring } from './peakGrowth';
  * Read Files from Disk included, the same way in both modes. Run by bench/run.ts.
  */
 
-const REPO = join(__dirname, '..', '..');
-
 export interface N8nMemoryFigure {
 	mode: 'database' | 'filesystem';
 	/** Peak RSS of the n8n process during the run, over its RSS just before. */
@@ -29,14 +32,6 @@ export interface N8nMemoryFigure {
 
 function writeHundredMegabyteVideo(path: string): void {
 	writeFileSync(path, hundredMegabyteVideo());
-}
-
-function packPackage(): string {
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-bench-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-	return join(packDir, file);
 }
 
 /** The n8n process started in this user folder (its working directory), by /proc. */

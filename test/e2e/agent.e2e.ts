@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,12 +11,14 @@ import {
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
+	packPackage,
 } from '../../dev/n8n';
 import {
 	ScriptedChatCompletionsServer,
 	callToolThenAnswer,
 	callToolTimesThenAnswer,
 } from '../../dev/scriptedChatCompletions';
+import { credentialsFor } from '../fixtures';
 
 /**
  * n8n's AI Agent calls the HappyHorse node as its tool, in real n8n 2.x: the agent example with
@@ -26,7 +27,6 @@ import {
  * AI Agent and its way of making tools of community packages differ, and are not checked here.
  */
 
-const REPO = join(__dirname, '..', '..');
 const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const EXAMPLE = 'agent-makes-a-video.json';
@@ -51,31 +51,24 @@ interface ToolRun {
 		let openAiCredential: { id: string; name: string };
 
 		beforeAll(async () => {
-			const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-			execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-			execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-			const [tarball] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+			const tarball = packPackage();
 			const install = await ensureN8nInstalled('2', log);
 			const userFolder = mkdtempSync(join(tmpdir(), 'happyhorse-agent-n8n2-'));
-			await installCommunityPackage(userFolder, join(packDir, tarball), log);
+			await installCommunityPackage(userFolder, tarball, log);
 			await emulator.start();
 			await chatModel.start();
 			n8n = await startN8n({ install, userFolder, log });
 			client = await N8nRestClient.login(n8n);
 			const happyHorseName = 'HappyHorse emulator';
-			const { id } = await client.createCredential(happyHorseName, 'happyHorseApi', {
-				apiKey: emulator.apiKey,
-				endpoint: 'custom',
-				baseUrl: emulator.nativeBaseUrl,
-				apiFormat: 'native',
-			});
+			const { id } = await client.createCredential(
+				happyHorseName,
+				'happyHorseApi',
+				credentialsFor(emulator, 'native'),
+			);
 			happyHorseCredential = { id, name: happyHorseName };
 			const pricedName = 'HappyHorse emulator, priced';
 			const priced = await client.createCredential(pricedName, 'happyHorseApi', {
-				apiKey: emulator.apiKey,
-				endpoint: 'custom',
-				baseUrl: emulator.nativeBaseUrl,
-				apiFormat: 'native',
+				...credentialsFor(emulator, 'native'),
 				ownPrices: true,
 				price720P: 0.14,
 				priceCurrency: 'USD',

@@ -13,6 +13,7 @@ import {
 	startN8n,
 } from '../../dev/n8n';
 import { HappyHorseEmulator } from '../../dev/emulator';
+import { credentialsFor } from '../fixtures';
 
 /**
  * The approval example in real n8n (docs/COSTS.md, "An approval before paying"): Estimate Only
@@ -44,12 +45,11 @@ describe.each(MAJORS)('n8n %s.x: estimate, approve, create', (major) => {
 		n8n = await startN8n({ install, userFolder, log });
 		client = await N8nRestClient.login(n8n);
 		const name = 'HappyHorse emulator';
-		const { id } = await client.createCredential(name, 'happyHorseApi', {
-			apiKey: emulator.apiKey,
-			endpoint: 'custom',
-			baseUrl: emulator.nativeBaseUrl,
-			apiFormat: 'native',
-		});
+		const { id } = await client.createCredential(
+			name,
+			'happyHorseApi',
+			credentialsFor(emulator, 'native'),
+		);
 		credential = { id, name };
 	}, 30 * 60_000);
 

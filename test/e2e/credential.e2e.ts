@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +9,7 @@ import {
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
+	packPackage,
 } from '../../dev/n8n';
 import type { VendorFront } from '../../dev/vendorHosts';
 import {
@@ -27,7 +27,6 @@ import {
  * request and hands it to the emulator. Needs root and openssl (see dev/vendorHosts).
  */
 
-const REPO = join(__dirname, '..', '..');
 const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',') as N8nMajor[];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -39,10 +38,7 @@ const workspaceOnly = { show: { endpoint: ['modelStudioWorkspace'] } };
 let tarball: string;
 
 beforeAll(() => {
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	tarball = join(packDir, readdirSync(packDir).filter((name) => name.endsWith('.tgz'))[0]);
+	tarball = packPackage();
 });
 
 describe.each(MAJORS)('n8n %s.x: the Model Studio workspace credential', (major) => {

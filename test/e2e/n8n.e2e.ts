@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +15,10 @@ import {
 	ensureN8nInstalled,
 	installCommunityPackage,
 	startN8n,
+	packPackage,
 } from '../../dev/n8n';
 import { HappyHorseEmulator } from '../../dev/emulator';
+import { credentialsFor } from '../fixtures';
 
 /**
  * The package as users get it: packed with `npm pack`, installed into a fresh n8n user folder
@@ -25,18 +26,13 @@ import { HappyHorseEmulator } from '../../dev/emulator';
  * a real n8n, driven over n8n's REST API against the emulator.
  */
 
-const REPO = join(__dirname, '..', '..');
 const MAJORS = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',') as N8nMajor[];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 let tarball: string;
 
 beforeAll(() => {
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-	tarball = join(packDir, file);
+	tarball = packPackage();
 });
 
 interface NodeRun {
@@ -75,12 +71,11 @@ describe.each(MAJORS)('n8n %s.x', (major) => {
 		mkdirSync(outputDir, { recursive: true });
 		for (const family of ['native', 'anyfast'] as const) {
 			const name = `HappyHorse emulator (${family})`;
-			const { id } = await client.createCredential(name, 'happyHorseApi', {
-				apiKey: emulator.apiKey,
-				endpoint: 'custom',
-				baseUrl: family === 'native' ? emulator.nativeBaseUrl : emulator.anyfastBaseUrl,
-				apiFormat: family,
-			});
+			const { id } = await client.createCredential(
+				name,
+				'happyHorseApi',
+				credentialsFor(emulator, family),
+			);
 			credentials[family] = { id, name };
 		}
 	}, 30 * 60_000);

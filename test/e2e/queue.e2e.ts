@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { WorkflowJson } from '../../dev/examples';
@@ -11,8 +9,9 @@ import {
 	triggerNodeName,
 } from '../../dev/examples';
 import type { QueueBinaryDataMode, QueueCluster } from '../../dev/n8n';
-import { N8nRestClient, ensureN8nInstalled, startQueueCluster } from '../../dev/n8n';
+import { N8nRestClient, ensureN8nInstalled, startQueueCluster, packPackage } from '../../dev/n8n';
 import { HappyHorseEmulator } from '../../dev/emulator';
+import { credentialsFor } from '../fixtures';
 
 /**
  * The packed package in n8n 2.x's queue mode: Redis, a main that runs no executions
@@ -22,7 +21,6 @@ import { HappyHorseEmulator } from '../../dev/emulator';
  * (n8n.e2e.ts).
  */
 
-const REPO = join(__dirname, '..', '..');
 const RUNS_HERE = (process.env.HAPPYHORSE_E2E_N8N ?? '2,1').split(',').includes('2');
 const MODES: QueueBinaryDataMode[] = ['database', 'filesystem'];
 // Skipped, not left out, when HAPPYHORSE_E2E_N8N names no 2.x: the summary then says so.
@@ -37,11 +35,7 @@ let tarball: string;
 
 beforeAll(() => {
 	if (!RUNS_HERE) return;
-	const packDir = mkdtempSync(join(tmpdir(), 'happyhorse-pack-'));
-	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-	execFileSync('npm', ['pack', '--pack-destination', packDir], { cwd: REPO, stdio: 'ignore' });
-	const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-	tarball = join(packDir, file);
+	tarball = packPackage();
 });
 
 interface Item {
@@ -101,12 +95,11 @@ describeModes('n8n 2.x in queue mode, binary data in %s mode', (mode) => {
 		outputDir = join(cluster.sharedDir, 'output');
 		mkdirSync(outputDir, { recursive: true });
 		const name = 'HappyHorse emulator';
-		const { id } = await client.createCredential(name, 'happyHorseApi', {
-			apiKey: emulator.apiKey,
-			endpoint: 'custom',
-			baseUrl: emulator.nativeBaseUrl,
-			apiFormat: 'native',
-		});
+		const { id } = await client.createCredential(
+			name,
+			'happyHorseApi',
+			credentialsFor(emulator, 'native'),
+		);
 		credential = { id, name };
 	}, 30 * 60_000);
 

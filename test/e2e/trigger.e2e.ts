@@ -22,6 +22,7 @@ import {
 	startQueueCluster,
 } from '../../dev/n8n';
 import { submitTextToVideo } from '../../dev/submitTasks';
+import { credentialsFor } from '../fixtures';
 
 /**
  * The HappyHorse Trigger in real n8n, as users run it: the packed package, the two examples (a
@@ -78,10 +79,7 @@ async function prepare(
 	const client = await N8nRestClient.login(main);
 	const name = 'HappyHorse emulator';
 	const { id } = await client.createCredential(name, 'happyHorseApi', {
-		apiKey: emulator.apiKey,
-		endpoint: 'custom',
-		baseUrl: emulator.nativeBaseUrl,
-		apiFormat: 'native',
+		...credentialsFor(emulator, 'native'),
 		eventToken: EVENT_TOKEN,
 	});
 	const credential = { id, name };
