@@ -124,19 +124,15 @@ export const lenientText = z
 
 /**
  * What a task's `usage` (as usageSchema keeps it) says was billed: `duration`, the seconds of
- * video in and out, and `SR`, the resolution's short side (720 → 720P). Numbers given as text
- * are read as numbers; anything else is left out.
+ * video in and out, and `SR`, the resolution's short side (720 → 720P). Figures sent as text
+ * are numbers by then (usageSchema); anything else is left out.
  */
 export function billedUsage(usage: Record<string, unknown> | undefined): {
 	seconds?: number;
 	resolution?: string;
 } {
-	const figure = (value: unknown) => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-		return typeof number === 'number' && Number.isFinite(number) && number >= 0
-			? number
-			: undefined;
-	};
+	// A negative figure bills nothing.
+	const figure = (value: unknown) => (typeof value === 'number' && value >= 0 ? value : undefined);
 	const seconds = figure(usage?.duration);
 	const shortSide = figure(usage?.SR);
 	return {
