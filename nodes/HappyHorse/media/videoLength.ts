@@ -38,12 +38,18 @@ const HEAD_BYTES = 16 * 1024;
 const PROBE_TIMEOUT_MS = 15_000;
 
 const NO_DURATION = 'its header gives no total duration';
+const OTHER_PART = 'the host answered the second range request with another part';
 
 /** The length of a file from an earlier node, from the head and tail the node already read. */
 export function binaryVideoLength(media: BinaryMedia): VideoLength {
 	const facts = probeVideoFromParts(media.head, media.tail, media.size);
 	if (!facts) return { problem: 'it is not an MP4 or MOV video' };
-	return facts.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
+	return lengthOf(facts);
+}
+
+/** The duration a probe found, or that the header gives none. */
+function lengthOf(facts: { durationSeconds?: number } | undefined): VideoLength {
+	return facts?.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
 }
 
 /**
@@ -95,11 +101,9 @@ async function readLength(reader: ReturnType<typeof openRangeReader>): Promise<V
 			start: head.bytes.length,
 			length: Math.min(moovEnd - head.bytes.length, reader.bytesLeft),
 		});
-		if (more.wholeFile || more.start !== head.bytes.length) {
-			return { problem: 'the host answered the second range request with another part' };
-		}
+		if (!isPartAt(more, head.bytes.length)) return { problem: OTHER_PART };
 		const facts = probeVideo(Buffer.concat([head.bytes, more.bytes]));
-		return facts?.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
+		return lengthOf(facts);
 	}
 	if (top.gapAt === undefined) return { problem: 'it holds no header (moov) box' };
 	// The boxes lead past the head: to moov after the media data (mdat), or after a large box.
@@ -107,14 +111,17 @@ async function readLength(reader: ReturnType<typeof openRangeReader>): Promise<V
 		start: top.gapAt,
 		length: Math.min(total - top.gapAt, reader.bytesLeft),
 	});
-	if (next.wholeFile || next.start !== top.gapAt) {
-		return { problem: 'the host answered the second range request with another part' };
-	}
+	if (!isPartAt(next, top.gapAt)) return { problem: OTHER_PART };
 	if (next.bytes.toString('latin1', 4, 8) !== 'moov') {
 		return { problem: `its header (moov) is not where its boxes lead, ${top.gapAt} bytes in` };
 	}
 	const facts = probeMoovBox(next.bytes);
-	return facts?.durationSeconds ? { seconds: facts.durationSeconds } : { problem: NO_DURATION };
+	return lengthOf(facts);
+}
+
+/** Whether a range request's answer is the part asked for, from `start`. */
+function isPartAt(part: { wholeFile: boolean; start: number }, start: number): boolean {
+	return !part.wholeFile && part.start === start;
 }
 
 /** The first bytes as a message can quote them. */
