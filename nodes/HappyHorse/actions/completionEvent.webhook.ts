@@ -148,8 +148,13 @@ function readSettings(ctx: IWebhookFunctions): FinishedTaskSettings {
 	};
 }
 
-/** What the delivery is about, or the answer that ends it (an event of no interest, a bad one). */
-async function checkDelivery(ctx: IWebhookFunctions): Promise<CompletionEvent | Answer> {
+/**
+ * What the delivery is about, with the statuses chosen, or the answer that ends it (an event of
+ * no interest, a bad one).
+ */
+async function checkDelivery(
+	ctx: IWebhookFunctions,
+): Promise<{ event: CompletionEvent; statuses: string[] } | Answer> {
 	const delivery = await readDelivery(ctx);
 	if (!('rawBody' in delivery)) return delivery;
 	const credentials = await ctx.getCredentials<{ eventToken?: string }>(CREDENTIAL_TYPE);
@@ -200,7 +205,7 @@ async function checkDelivery(ctx: IWebhookFunctions): Promise<CompletionEvent | 
 			body: { ignored: `status ${event.reportedStatus.slice(0, 20)} not chosen` },
 		};
 	}
-	return event;
+	return { event, statuses };
 }
 
 /**
@@ -210,8 +215,8 @@ async function checkDelivery(ctx: IWebhookFunctions): Promise<CompletionEvent | 
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const checked = await checkDelivery(this);
-	if (!('taskId' in checked)) return answerOnly(this, checked);
-	const event = checked;
+	if (!('event' in checked)) return answerOnly(this, checked);
+	const { event, statuses } = checked;
 
 	const node = this.getNode();
 	const scope = `${this.getWorkflow().id ?? ''}/${node.id}`;
@@ -241,7 +246,6 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		}
 		deliveryDedup.taken(keys);
 		taken = true;
-		const statuses = this.getNodeParameter('statuses', []) as string[];
 		if (!statuses.includes(status)) {
 			return answerOnly(this, { status: 200, body: { ignored: `status ${status} not chosen` } });
 		}

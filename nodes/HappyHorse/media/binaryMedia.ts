@@ -5,6 +5,7 @@ import { sanitizeFileName } from '../transport/multipart';
 import type { UploadSource } from '../transport';
 import type { MediaKind } from '../schemas/limits';
 import { MEDIA_LIMITS } from '../schemas/limits';
+import type { MediaFormat } from './sniffFormat';
 import { sniffFormat } from './sniffFormat';
 
 /**
@@ -35,7 +36,8 @@ export interface BinaryMedia {
 const HEAD_BYTES = 1024 * 1024;
 const TAIL_BYTES = 8 * 1024 * 1024;
 
-const CONTENT_TYPES: Record<string, string> = {
+/** The MIME type of each format sniffFormat knows. */
+export const CONTENT_TYPES: Record<MediaFormat, string> = {
 	mp4: 'video/mp4',
 	mov: 'video/quicktime',
 	jpeg: 'image/jpeg',

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { MEDIA_LIMITS, MIB } from '../schemas/limits';
 import type { BinaryMedia } from './binaryMedia';
-import { describeMedia } from './binaryMedia';
+import { CONTENT_TYPES, describeMedia } from './binaryMedia';
+import type { MediaFormat } from './sniffFormat';
 import { sniffFormat } from './sniffFormat';
 
 /**
@@ -12,16 +13,13 @@ import { sniffFormat } from './sniffFormat';
  * each within the picture's size limit.
  */
 
-/** The MIME types a data: URI may carry, by the format the file's own bytes show. */
-const INLINE_MIME_TYPES: Partial<Record<string, string>> = {
-	jpeg: 'image/jpeg',
-	png: 'image/png',
-	webp: 'image/webp',
-};
+/** The formats a data: URI may carry, judged by the file's own bytes. */
+const INLINE_FORMATS: readonly MediaFormat[] = ['jpeg', 'png', 'webp'];
 
 /** The MIME type a data: URI of this picture carries, from its own bytes; undefined if none. */
 export function inlineMimeTypeOf(file: BinaryMedia): string | undefined {
-	return INLINE_MIME_TYPES[sniffFormat(file.head) ?? ''];
+	const format = sniffFormat(file.head);
+	return format && INLINE_FORMATS.includes(format) ? CONTENT_TYPES[format] : undefined;
 }
 
 /**

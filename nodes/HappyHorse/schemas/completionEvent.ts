@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { TaskStatus } from './task';
-import { TASK_STATUSES } from './task';
+import { FINAL_STATUSES, TASK_STATUSES } from './task';
 import { taskIdSchema } from './taskId';
 
 /**
@@ -90,6 +90,6 @@ export function isHappyHorseModel(model: string): boolean {
 }
 
 /** The final statuses an event can report, which the trigger lets the user choose from. */
-export const EVENT_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(
-	(status) => status !== 'PENDING' && status !== 'RUNNING',
+export const EVENT_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter((status) =>
+	FINAL_STATUSES.has(status),
 );

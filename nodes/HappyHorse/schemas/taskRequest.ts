@@ -120,7 +120,7 @@ function urlSchemeProblem(
 }
 
 /** A list in words: '720P or 1080P', '480P, 720P or 1080P'. */
-function inWords(values: readonly string[]): string {
+export function inWords(values: readonly string[]): string {
 	return values.length < 2
 		? values.join('')
 		: `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;

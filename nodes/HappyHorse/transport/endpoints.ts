@@ -99,14 +99,17 @@ function workspaceIdProblem(workspaceId: string): string | undefined {
  * An unknown one is refused rather than replaced: the key would go to another region's domain.
  */
 function workspaceRegionProblem(region: unknown): string | undefined {
-	if (region === undefined || region === '') return undefined;
-	if (typeof region === 'string' && Object.hasOwn(WORKSPACE_REGIONS, region)) return undefined;
+	if (region === undefined || region === '' || isWorkspaceRegion(region)) return undefined;
 	return `is not one of ${Object.keys(WORKSPACE_REGIONS).join(', ')}`;
 }
 
+function isWorkspaceRegion(region: unknown): region is WorkspaceRegion {
+	return typeof region === 'string' && Object.hasOwn(WORKSPACE_REGIONS, region);
+}
+
 function workspaceBaseUrl(workspaceId: string, region: unknown): string {
-	const known = typeof region === 'string' && Object.hasOwn(WORKSPACE_REGIONS, region);
-	return `https://${workspaceId}.${known ? region : DEFAULT_WORKSPACE_REGION}.maas.aliyuncs.com/api/v1`;
+	const domainRegion = isWorkspaceRegion(region) ? region : DEFAULT_WORKSPACE_REGION;
+	return `https://${workspaceId}.${domainRegion}.maas.aliyuncs.com/api/v1`;
 }
 
 /** Task id the credential test asks a native endpoint about: any id works, a valid key gets 200. */
@@ -157,6 +160,15 @@ function baseUrlProblem(baseUrl: string): string | undefined {
 	return undefined;
 }
 
+/** The credential's endpoint variant; none set is the form's default, Beijing. */
+function endpointOf(credentials: CredentialEndpointFields): EndpointName {
+	return (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
+}
+
+function workspaceIdOf(credentials: CredentialEndpointFields): string {
+	return String(credentials.workspaceId ?? '').trim();
+}
+
 /** A credential field that cannot be used as it is, with why; checked when the node uses it. */
 export interface CredentialFieldProblem {
 	field: 'Workspace ID' | 'Workspace Region' | 'Base URL';
@@ -168,9 +180,9 @@ export interface CredentialFieldProblem {
 export function credentialFieldProblem(
 	credentials: CredentialEndpointFields,
 ): CredentialFieldProblem | undefined {
-	const endpoint = credentials.endpoint ?? 'dashscopeBeijing';
+	const endpoint = endpointOf(credentials);
 	if (endpoint === 'modelStudioWorkspace') {
-		const workspaceId = String(credentials.workspaceId ?? '').trim();
+		const workspaceId = workspaceIdOf(credentials);
 		const problem = workspaceIdProblem(workspaceId);
 		if (problem) {
 			return {
@@ -201,11 +213,10 @@ export function credentialFieldProblem(
 }
 
 export function resolveEndpoint(credentials: CredentialEndpointFields): ResolvedEndpoint {
-	const endpoint = (credentials.endpoint ?? 'dashscopeBeijing') as EndpointName;
+	const endpoint = endpointOf(credentials);
 	if (endpoint === 'modelStudioWorkspace') {
-		const workspaceId = String(credentials.workspaceId ?? '').trim();
 		return {
-			baseUrl: workspaceBaseUrl(workspaceId, credentials.workspaceRegion),
+			baseUrl: workspaceBaseUrl(workspaceIdOf(credentials), credentials.workspaceRegion),
 			family: 'native',
 			uploads: true,
 		};

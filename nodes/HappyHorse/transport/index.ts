@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AnyfastApi } from './anyfast';
-import { credentialFieldProblem, resolveEndpoint } from './endpoints';
+import { WORKSPACE_REGIONS, credentialFieldProblem, resolveEndpoint } from './endpoints';
 import { NativeApi } from './native';
 import type { ApiLimiters } from './client';
 import { sharedLimiter } from './rateLimiter';
@@ -10,6 +10,7 @@ import { CREDENTIAL_TYPE } from './request';
 import { prepareRedaction } from './secrets';
 import type { HappyHorseApi } from './types';
 import type { NodeContext } from './context';
+import { inWords } from '../schemas/taskRequest';
 
 export type { HappyHorseApi, UploadSource } from './types';
 
@@ -45,8 +46,7 @@ export async function createApiClient(ctx: NodeContext): Promise<HappyHorseApi> 
 const CREDENTIAL_FIELD_HINTS = {
 	'Base URL':
 		'Open the credential and give a plain base URL such as https://dashscope.aliyuncs.com/api/v1: the API key is sent as a Bearer header, so the URL needs no user name, no password, no query and no fragment.',
-	'Workspace Region':
-		'Open the credential and pick the region of the workspace from the list: Singapore (ap-southeast-1), Frankfurt (eu-central-1) or Beijing (cn-beijing).',
+	'Workspace Region': `Open the credential and pick the region of the workspace from the list: ${inWords(Object.values(WORKSPACE_REGIONS))}.`,
 	'Workspace ID':
 		'Open the credential and copy the workspace id from the Model Studio console (the icon at the top right), e.g. ws-756pfhanyfvqhdkw: it becomes the first part of the host name {workspaceId}.{region}.maas.aliyuncs.com.',
 };
